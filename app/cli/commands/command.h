@@ -1,0 +1,30 @@
+#pragma once
+// The commands of cwb. Each command file defines one register function that adds a subcommand
+// and its callback; runSelected() runs the callback of the parsed one.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string_view>
+
+namespace cw::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadInput = 1;
+inline constexpr int kExitUsage = 2;
+
+std::string_view versionText();
+
+/// A parsed subcommand's action; returns the exit code.
+using CommandAction = std::function<int()>;
+
+/// Registers a subcommand's action (called by each command's register function).
+void setAction(CLI::App* subcommand, CommandAction action);
+
+void registerCommands(CLI::App& app);
+int runSelected(CLI::App& app);
+
+// One per command file.
+void registerInfoCommand(CLI::App& app);
+void registerConvertCommand(CLI::App& app);
+
+}  // namespace cw::cli

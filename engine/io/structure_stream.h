@@ -1,0 +1,60 @@
+#pragma once
+/// @file Reading any supported input as a stream of structures: the one entry point that the
+/// CLI, the data-set builders and the GUI use.
+///
+/// Supported (by extension or content; `.gz` and `.bz2` are decompressed on the fly):
+/// - `.cif`, `.mcif`: every block with atoms (io/cif.h)
+/// - `POSCAR*`, `CONTCAR*`, `*.vasp`, `*.poscar`: one structure (io/poscar.h)
+/// - `.json`: a pymatgen Structure dict, a JSON array of Materials Project summary documents
+///   (`material_id`, `structure`, numeric properties), or an Alexandria file (an object with
+///   `entries`, each a ComputedStructureEntry dict with `structure`, `energy`, `correction` and
+///   `data`); arrays and `entries` are parsed streaming, one document in memory at a time
+/// - `.xyz`, `.extxyz`: extended XYZ with `Lattice="…"` and `Properties=species:S:1:pos:R:3`,
+///   several frames per file; other numeric key=value pairs of the comment line become properties
+/// - a directory: every readable file above in it (sorted by name), plus the CGCNN / seed
+///   convention of a CSV `id_prop.csv` (or the only `*.csv`) with rows `id,property…` whose
+///   header names the properties (headerless: `property_0`, …); ids match file stems.
+
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/problem_log.h"
+#include "crystal/structure.h"
+
+namespace cw {
+
+/// The file formats the engine knows.
+enum class StructureFormat { Unknown, Cif, Poscar, PymatgenJson, ExtendedXyz, Directory };
+
+/// Format of a path by its name (and for a directory, by being one).
+StructureFormat detectFormat(const std::string& path);
+
+/// Called for each structure read, in file order; `index` counts entries from 0 (bad ones
+/// included). Return false to stop reading.
+using StructureCallback = std::function<bool(Structure&& structure, std::size_t index)>;
+
+/// Streams every structure of `path` to `onStructure`. An entry that cannot be read is added to
+/// `problems` ("file:entry 17 (mp-1234)" and the reason) and skipped. Returns the number of
+/// structures delivered. Stops early when `stop` is requested.
+/// Throws IoError if the file cannot be opened or decompressed, FormatError if the file as a
+/// whole is not in a known format (not for one bad entry).
+std::size_t forEachStructure(const std::string& path, const StructureCallback& onStructure,
+                             ProblemLog& problems, std::stop_token stop = {});
+
+/// Every structure of `path` in memory. Throws as forEachStructure; also throws the first
+/// problem as FormatError if the file held a single entry and it was bad.
+std::vector<Structure> readStructures(const std::string& path, ProblemLog* problems = nullptr);
+
+/// The structure with id `id` (an MP material id, a CIF block name, a file stem), or the first
+/// one when `id` is empty. Throws FormatError if no entry has that id.
+Structure readStructure(const std::string& path, const std::string& id = {});
+
+/// Writes by extension: `.cif` (P1, several blocks), `POSCAR`/`CONTCAR`/`.vasp`/`.poscar`
+/// (exactly one structure), `.json` (one dict, or an array of MP-style documents with
+/// `material_id` and properties when several), `.xyz`/`.extxyz` (several frames). Written
+/// atomically. Throws IoError, ConfigError (unknown extension, several structures for POSCAR).
+void writeStructures(const std::string& path, const std::vector<Structure>& structures);
+
+}  // namespace cw

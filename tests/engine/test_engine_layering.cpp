@@ -1,0 +1,91 @@
+// The engine's architecture rules, checked on its source files: no Qt anywhere in engine/, no
+// Torch outside engine/ml/, and lower modules never include higher ones (docs: style.md).
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace fs = std::filesystem;
+
+namespace {
+// Which engine modules each module may include (itself included).
+const std::map<std::string, std::set<std::string>> kAllowed = {
+    {"core", {"core"}},
+    {"crystal", {"core", "crystal"}},
+    {"symmetry", {"core", "crystal", "symmetry"}},
+    {"io", {"core", "crystal", "symmetry", "io"}},
+    {"ecd", {"core", "crystal", "symmetry", "io", "ecd"}},
+    {"encoding", {"core", "crystal", "symmetry", "io", "ecd", "encoding"}},
+    {"dataset", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset"}},
+    {"metrics", {"core", "metrics"}},
+    {"ml", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "ml"}},
+};
+
+struct Include {
+    std::string file;
+    int line;
+    std::string target;
+};
+
+std::vector<Include> includesOf(const fs::path& file) {
+    // Built from pieces: moc's preprocessor mistakes a literal hash-include in a raw string.
+    static const std::regex includeLine(std::string("^\\s*") + '#' + "\\s*include\\s*[<\"]([^>\"]+)[>\"]");
+    std::vector<Include> result;
+    std::ifstream in(file);
+    std::string text;
+    int line = 0;
+    while (std::getline(in, text)) {
+        ++line;
+        std::smatch m;
+        if (std::regex_search(text, m, includeLine)) result.push_back({file.string(), line, m[1]});
+    }
+    return result;
+}
+}  // namespace
+
+class TestEngineLayering : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void engineFollowsTheLayers() {
+        const fs::path engine = fs::path(CW_SOURCE_DIR) / "engine";
+        QVERIFY(fs::is_directory(engine));
+        int checked = 0;
+        QStringList violations;
+        for (const auto& entry : fs::recursive_directory_iterator(engine)) {
+            const std::string ext = entry.path().extension().string();
+            if (ext != ".h" && ext != ".cpp" && ext != ".inc") continue;
+            const std::string module = fs::relative(entry.path(), engine).begin()->string();
+            const auto allowed = kAllowed.find(module);
+            if (allowed == kAllowed.end()) {
+                violations << QString::fromStdString(entry.path().string() + ": module '" + module +
+                                                     "' is not in the layering table");
+                continue;
+            }
+            for (const Include& inc : includesOf(entry.path())) {
+                ++checked;
+                const std::string where = inc.file + ":" + std::to_string(inc.line) + ": ";
+                if (std::regex_search(inc.target, std::regex("^Q[A-Za-z]|^Qt"))) {
+                    violations << QString::fromStdString(where + "includes Qt header " + inc.target);
+                }
+                if (module != "ml" && (inc.target.rfind("torch/", 0) == 0 ||
+                                       inc.target.rfind("ATen/", 0) == 0 ||
+                                       inc.target.rfind("c10/", 0) == 0)) {
+                    violations << QString::fromStdString(where + "includes Torch outside ml/: " + inc.target);
+                }
+                const auto slash = inc.target.find('/');
+                if (slash == std::string::npos) continue;
+                const std::string target = inc.target.substr(0, slash);
+                if (kAllowed.count(target) && !allowed->second.count(target)) {
+                    violations << QString::fromStdString(where + module + " must not include " + inc.target);
+                }
+            }
+        }
+        QVERIFY2(violations.isEmpty(), qPrintable(violations.join('\n')));
+        QVERIFY(checked > 10);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEngineLayering)
+#include "test_engine_layering.moc"
