@@ -4,6 +4,7 @@
 
 #include "commands/command.h"
 #include "core/error.h"
+#include "option_suggestion.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"Crystal Workbench command line: crystals, ECD slices, encodings, models"};
@@ -15,7 +16,13 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e) == 0 ? 0 : cw::cli::kExitUsage;
+        const int code = app.exit(e);
+        if (code == 0) return 0;
+        if (auto suggestion = cw::cli::suggestOption(app, argc, argv)) {
+            std::cerr << "cwb: unknown option " << suggestion->first << "; did you mean "
+                      << suggestion->second << "?\n";
+        }
+        return cw::cli::kExitUsage;
     }
     try {
         return cw::cli::runSelected(app);

@@ -1,7 +1,9 @@
 #pragma once
 /// @file Space-group analysis with spglib.
 
+#include <Eigen/Core>
 #include <string>
+#include <vector>
 
 #include "crystal/structure.h"
 
@@ -14,6 +16,12 @@ struct SymmetryOptions {
     double angleToleranceDeg = 5.0;  ///< negative: spglib's own default
 };
 
+/// One space-group operation in fractional coordinates of the analysed cell: x' = R·x + t.
+struct SymmetryOperation {
+    Eigen::Matrix3i rotation = Eigen::Matrix3i::Identity();
+    Eigen::Vector3d translation = Eigen::Vector3d::Zero();  ///< fractional, in [0, 1)
+};
+
 /// What spglib found. number 0 means spglib found no space group (it failed).
 struct SpaceGroupInfo {
     int number = 0;
@@ -23,14 +31,32 @@ struct SpaceGroupInfo {
     int hallNumber = 0;             ///< 1…530
     std::string pointGroup;         ///< e.g. "m-3m"
     std::string crystalSystem;      ///< "cubic", "hexagonal", …
+    std::string schoenflies;        ///< e.g. "Oh^5"
+    std::string choice;             ///< setting: origin "1"/"2", axes "H"/"R"; often ""
+
+    /// Operations of the analysed cell (not of the standardised one): a conventional NaCl cell
+    /// has 192 (48 rotations × 4 centring translations), a primitive one 48.
+    std::vector<SymmetryOperation> operations;
+    /// Per input site, in site order: Wyckoff letter of the standardised setting ('a', 'b', …).
+    std::vector<char> wyckoffLetters;
+    /// Per input site: site-symmetry symbol in the standardised setting, e.g. "m-3m", ".3m".
+    std::vector<std::string> siteSymmetries;
+    /// Per input site: index of the first site of its symmetry orbit (spglib's
+    /// equivalent_atoms), so sites i and j are equivalent iff equivalentAtoms agree.
+    std::vector<int> equivalentAtoms;
 };
 
 /// Space group of an ordered structure. Sites are typed by atomic number (occupancies are
-/// ignored: check Structure::isOrdered first for disordered input). Throws ValueError for an
-/// empty structure. Thread-safe (spglib keeps no state between calls that we rely on).
+/// ignored: check Structure::isOrdered first for disordered input). Returns number 0, empty
+/// strings and empty per-site lists when spglib finds no space group (e.g. atoms closer than
+/// symprec). Throws ValueError for an empty structure or non-finite coordinates, ConfigError for
+/// symprec ≤ 0 or a non-finite tolerance. Thread-safe (spglib keeps no state between calls that
+/// we rely on; it does write a global error code that we never read).
 SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptions& options = {});
 
-/// Crystal system name for a space-group number 1…230 ("triclinic" … "cubic").
+/// Crystal system name for a space-group number 1…230 ("triclinic", "monoclinic",
+/// "orthorhombic", "tetragonal", "trigonal", "hexagonal", "cubic"); "" for 0 (no space group
+/// found). Throws ValueError for any other number. Thread-safe.
 std::string crystalSystemOf(int spaceGroupNumber);
 
 }  // namespace cw

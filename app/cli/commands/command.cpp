@@ -28,6 +28,8 @@ void setAction(CLI::App* subcommand, CommandAction action) {
 void registerCommands(CLI::App& app) {
     registerInfoCommand(app);
     registerConvertCommand(app);
+    registerVersionCommand(app);
+    registerEcdCommand(app);
 }
 
 int runSelected(CLI::App& app) {

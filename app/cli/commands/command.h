@@ -26,5 +26,7 @@ int runSelected(CLI::App& app);
 // One per command file.
 void registerInfoCommand(CLI::App& app);
 void registerConvertCommand(CLI::App& app);
+void registerVersionCommand(CLI::App& app);
+void registerEcdCommand(CLI::App& app);  // commands/ecd.cpp: cwb ecd slice|chgcar
 
 }  // namespace cw::cli

@@ -1,0 +1,274 @@
+// cwb ecd slice|chgcar: one synthetic ECD slice of a crystal (docs/ecd-slices.md), or the real
+// slice of a VASP CHGCAR-format file on the plane of three picks, written as .npy or PNG.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "commands/command.h"
+#include "core/error.h"
+#include "core/npy.h"
+#include "core/png_image.h"
+#include "ecd/chgcar.h"
+#include "ecd/slicer.h"
+#include "io/structure_stream.h"
+
+namespace cw::cli {
+namespace {
+
+struct OutputOptions {
+    std::string out;
+    int bits = 8;
+    std::string colormap = "gray";
+    bool json = false;
+};
+
+struct SliceOptions {
+    std::string file;
+    std::string id;
+    std::string picks;
+    std::string translations;
+    std::string volumePerAtom = "1.0";
+    SliceParameters parameters;
+    std::string amplitude = "uniform";
+    OutputOptions output;
+};
+
+struct ChgcarOptions {
+    std::string file;
+    std::string picks;
+    std::string translations;
+    SliceParameters parameters;
+    std::string block = "total";
+    bool raw = false;
+    std::optional<double> pngMax;
+    OutputOptions output;
+};
+
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::string current;
+    for (char c : text) {
+        if (c == separator) {
+            parts.push_back(current);
+            current.clear();
+        } else if (!std::isspace(static_cast<unsigned char>(c))) {
+            current += c;
+        }
+    }
+    parts.push_back(current);
+    return parts;
+}
+
+int parseInteger(const std::string& s, const std::string& what) {
+    std::size_t used = 0;
+    int v = 0;
+    try {
+        v = std::stoi(s, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used == 0 || used != s.size()) throw ConfigError(what + ": '" + s + "' is not an integer");
+    return v;
+}
+
+/// "I,J,K" and "a,b,c;a,b,c;a,b,c".
+PickTriple parsePicks(const std::string& picks, const std::string& translations) {
+    const std::vector<std::string> sites = split(picks, ',');
+    if (sites.size() != 3)
+        throw ConfigError("--picks takes three site indices I,J,K, not '" + picks + "'");
+    PickTriple out;
+    for (int i = 0; i < 3; ++i) out[i].site = parseInteger(sites[i], "--picks");
+    if (!translations.empty()) {
+        const std::vector<std::string> groups = split(translations, ';');
+        if (groups.size() != 3) {
+            throw ConfigError(
+                "--translations takes three integer vectors a,b,c;a,b,c;a,b,c, not '" +
+                translations + "'");
+        }
+        for (int i = 0; i < 3; ++i) {
+            const std::vector<std::string> t = split(groups[i], ',');
+            if (t.size() != 3)
+                throw ConfigError("--translations: '" + groups[i] +
+                                  "' is not three integers a,b,c");
+            for (int k = 0; k < 3; ++k)
+                out[i].translation[k] = parseInteger(t[k], "--translations");
+        }
+    }
+    return out;
+}
+
+std::string lowerExtension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+/// Writes the image by extension; `pngScale` divides the values before PNG quantisation.
+void writeImage(const Image& image, const OutputOptions& o, double pngScale = 1.0) {
+    const std::string ext = lowerExtension(o.out);
+    if (ext == ".npy") {
+        writeNpy(o.out, image);
+        return;
+    }
+    if (ext != ".png") throw ConfigError("--out must end in .npy or .png, not '" + o.out + "'");
+    Image scaled = image;
+    if (pngScale != 1.0)
+        for (float& v : scaled.data) v = static_cast<float>(v / pngScale);
+    const ColorMap map = parseColorMap(o.colormap);
+    if (map != ColorMap::Gray)
+        writePngColor(o.out, scaled, map);
+    else
+        writePngGray(o.out, scaled, o.bits);
+}
+
+void report(const SliceResult& r, const OutputOptions& o,
+            nlohmann::json extra = nlohmann::json::object()) {
+    nlohmann::json j = nlohmann::json::parse(sliceMetadataToJson(r.metadata));
+    j["output"] = o.out;
+    for (auto& [key, value] : extra.items()) j[key] = value;
+    if (o.json) {
+        std::cout << j.dump() << '\n';
+        return;
+    }
+    const PlaneFrame& f = r.metadata.frame;
+    std::printf("wrote %s (%d × %d px, %.4g Å/px)\n", o.out.c_str(), r.image.cols, r.image.rows,
+                r.metadata.parameters.pitch());
+    std::printf("atoms_in_window %d (kept %d)\n", r.metadata.atomsInWindow, r.metadata.atomsKept);
+    std::printf("normal  %10.6f %10.6f %10.6f\n", f.normal.x(), f.normal.y(), f.normal.z());
+    std::printf("e1      %10.6f %10.6f %10.6f\n", f.e1.x(), f.e1.y(), f.e1.z());
+    std::printf("centre  %10.6f %10.6f %10.6f Å\n", f.centre.x(), f.centre.y(), f.centre.z());
+}
+
+void addOutputOptions(CLI::App* cmd, OutputOptions& o) {
+    cmd->add_option("--out", o.out, "Output: OUT.npy (float32) or OUT.png")->required();
+    cmd->add_option("--bits", o.bits, "PNG bit depth for grayscale: 8 or 16")
+        ->check(CLI::IsMember({8, 16}))
+        ->capture_default_str();
+    cmd->add_option("--colormap", o.colormap,
+                    "PNG colour map for figures: gray, viridis, magma (8-bit RGB)")
+        ->check(CLI::IsMember({"gray", "viridis", "magma"}))
+        ->capture_default_str();
+    cmd->add_flag("--json", o.json, "Print the slice metadata as one JSON object");
+}
+
+void addGeometryOptions(CLI::App* cmd, std::string& picks, std::string& translations,
+                        SliceParameters& p) {
+    cmd->add_option("--picks", picks, "Three site indices I,J,K (from 0)")->required();
+    cmd->add_option("--translations", translations,
+                    "Lattice translations of the picks: a,b,c;a,b,c;a,b,c");
+    cmd->add_option("--tolerance", p.tolerance, "Keep atoms within this distance of the plane (Å)")
+        ->capture_default_str();
+    cmd->add_option("--window", p.window, "Side of the square crop in the plane (Å)")
+        ->capture_default_str();
+    cmd->add_option("--size", p.size, "Image side (pixels)")->capture_default_str();
+}
+
+int runSlice(SliceOptions o) {
+    if (o.volumePerAtom == "off")
+        o.parameters.volumePerAtom.reset();
+    else {
+        try {
+            std::size_t used = 0;
+            o.parameters.volumePerAtom = std::stod(o.volumePerAtom, &used);
+            if (used != o.volumePerAtom.size()) throw std::invalid_argument("trailing characters");
+        } catch (const std::exception&) {
+            throw ConfigError("--volume-per-atom takes a volume in Å³ or 'off', not '" +
+                              o.volumePerAtom + "'");
+        }
+    }
+    o.parameters.amplitude = parseAmplitude(o.amplitude);
+    o.parameters.validate();
+    const PickTriple picks = parsePicks(o.picks, o.translations);
+    const std::string ext = lowerExtension(o.output.out);
+    if (ext != ".npy" && ext != ".png")
+        throw ConfigError("--out must end in .npy or .png, not '" + o.output.out + "'");
+    const Structure structure = readStructure(o.file, o.id);
+    const SliceResult r = Slicer(structure, o.parameters).slice(picks);
+    writeImage(r.image, o.output);
+    report(r, o.output);
+    return kExitOk;
+}
+
+int runChgcar(const ChgcarOptions& o) {
+    o.parameters.validate();
+    const PickTriple picks = parsePicks(o.picks, o.translations);
+    const std::string ext = lowerExtension(o.output.out);
+    if (ext != ".npy" && ext != ".png")
+        throw ConfigError("--out must end in .npy or .png, not '" + o.output.out + "'");
+    RealSliceOptions options;
+    options.block = o.block == "magnetization" ? ChgcarBlock::Magnetization : ChgcarBlock::Total;
+    options.divideByVolume = !o.raw;
+    const ChgcarData data = readChgcar(o.file);
+    const SliceResult r = sliceChgcar(data, picks, o.parameters, options);
+    // PNG holds [0, 1]: divide by the image's largest |value| unless told otherwise.
+    double scale = 1.0;
+    if (ext == ".png") {
+        scale =
+            o.pngMax.value_or(std::max(std::abs(r.image.maxValue()), std::abs(r.image.minValue())));
+        if (!(scale > 0)) scale = 1.0;
+    }
+    writeImage(r.image, o.output, scale);
+    nlohmann::json extra = {{"block", o.block},
+                            {"units", o.raw ? "raw file values" : "e/Å³ (value / V_cell)"},
+                            {"grid", {data.total.dims[0], data.total.dims[1], data.total.dims[2]}},
+                            {"electrons", data.total.mean()},
+                            {"min", r.image.minValue()},
+                            {"max", r.image.maxValue()}};
+    if (ext == ".png") extra["png_scale"] = scale;
+    report(r, o.output, extra);
+    if (!o.output.json)
+        std::printf("values  %.6g … %.6g %s\n", r.image.minValue(), r.image.maxValue(),
+                    o.raw ? "(raw)" : "e/Å³");
+    return kExitOk;
+}
+
+}  // namespace
+
+void registerEcdCommand(CLI::App& app) {
+    CLI::App* ecd = app.add_subcommand(
+        "ecd", "Electron-charge-density slices (synthetic and from VASP CHGCAR)");
+    ecd->require_subcommand(1);
+
+    auto slice = std::make_shared<SliceOptions>();
+    CLI::App* sliceCmd =
+        ecd->add_subcommand("slice", "One synthetic ECD slice through three picked atoms");
+    sliceCmd->add_option("file", slice->file, "CIF, POSCAR, pymatgen/MP/Alexandria JSON, XYZ")
+        ->required();
+    sliceCmd->add_option("--id", slice->id,
+                         "The entry with this id (material id, block, stem); default: the first");
+    addGeometryOptions(sliceCmd, slice->picks, slice->translations, slice->parameters);
+    sliceCmd
+        ->add_option("--volume-per-atom", slice->volumePerAtom,
+                     "Scale the cell to this V/N (Å³), or 'off'")
+        ->capture_default_str();
+    sliceCmd->add_option("--sigma", slice->parameters.sigma, "Gaussian standard deviation (Å)")
+        ->capture_default_str();
+    sliceCmd
+        ->add_option("--amplitude", slice->amplitude, "Blob amplitude: uniform or z (Z / max Z)")
+        ->check(CLI::IsMember({"uniform", "z"}))
+        ->capture_default_str();
+    addOutputOptions(sliceCmd, slice->output);
+    setAction(sliceCmd, [slice] { return runSlice(*slice); });
+
+    auto chg = std::make_shared<ChgcarOptions>();
+    CLI::App* chgCmd = ecd->add_subcommand(
+        "chgcar", "Real slice of a VASP CHGCAR/AECCAR/ELFCAR/LOCPOT on the plane of three picks");
+    chgCmd->add_option("file", chg->file, "CHGCAR-format file (plain, .gz, .bz2)")->required();
+    addGeometryOptions(chgCmd, chg->picks, chg->translations, chg->parameters);
+    chgCmd->add_option("--block", chg->block, "total or magnetization (spin-polarised files)")
+        ->check(CLI::IsMember({"total", "magnetization"}))
+        ->capture_default_str();
+    chgCmd->add_flag("--raw", chg->raw,
+                     "Sample the stored values (ELFCAR, LOCPOT) instead of value / V_cell");
+    chgCmd->add_option("--png-max", chg->pngMax,
+                       "Value mapped to white in PNG output (default: the slice's max |value|)");
+    addOutputOptions(chgCmd, chg->output);
+    setAction(chgCmd, [chg] { return runChgcar(*chg); });
+}
+
+}  // namespace cw::cli

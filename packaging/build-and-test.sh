@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that are missing, builds Crystal Workbench (Release, Ninja, ccache)
+# and runs the whole test suite under a virtual X server (the `gl` tests need one).
+#
+# Usage: packaging/build-and-test.sh [extra ctest arguments, e.g. -L engine or -LE slow]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packaging/install-deps.sh
+cmake --preset default
+cmake --build --preset default -j "$(nproc)"
+cd build
+# One virtual display for the whole run; non-GL tests use Qt's offscreen platform anyway.
+xvfb-run -a -s "-screen 0 1600x1000x24" ctest --output-on-failure -j "$(nproc)" "$@"

@@ -1,0 +1,31 @@
+#pragma once
+// Runs the real `cwb` binary (F3D's f3d_test pattern) and captures its exit code and output.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace cw::test {
+
+struct CliResult {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+inline CliResult runCwb(const QStringList& arguments, int timeoutMs = 600000) {
+    QProcess process;
+    process.start(CWB_EXECUTABLE, arguments);
+    CliResult result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        result.err = "cwb did not finish: " + process.errorString();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+}  // namespace cw::test

@@ -1,0 +1,29 @@
+// LibTorch is linked and usable on this machine's CPU; device strings resolve as documented.
+#include <QtTest>
+
+#include "core/error.h"
+#include "ml/device.h"
+
+class TestMlDevice : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void versionIsKnown() {
+        QVERIFY(!cw::ml::torchVersion().empty());
+        QVERIFY(cw::ml::torchVersion().find('.') != std::string::npos);
+    }
+    void cpuAlwaysResolves() {
+        QCOMPARE(QString::fromStdString(cw::ml::resolveDevice("cpu")), QString("cpu"));
+        const std::string automatic = cw::ml::resolveDevice("auto");
+        QCOMPARE(QString::fromStdString(automatic),
+                 QString(cw::ml::cudaAvailable() ? "cuda:0" : "cpu"));
+    }
+    void badDevicesAreConfigErrors() {
+        QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::ml::resolveDevice("gpu"));
+        QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::ml::resolveDevice("cuda:x"));
+        QVERIFY_THROWS_EXCEPTION(cw::ConfigError,
+                                 cw::ml::resolveDevice("cuda:" + std::to_string(cw::ml::cudaDeviceCount())));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestMlDevice)
+#include "test_ml_device.moc"
