@@ -153,10 +153,13 @@ struct CompressedInput::Impl {
         return produced;
     }
 
+    std::string pendingError;  ///< set once the stream is found damaged
+
     std::size_t readCompressed(char* out, std::size_t n) {
         const bool gzip = compression == Compression::Gzip;
         const char* magic = gzip ? "\x1f\x8b" : "BZh";
         const std::size_t magicSize = gzip ? 2 : 3;
+        if (!pendingError.empty()) throw IoError(path, pendingError);
         std::size_t produced = 0;
         // Bound each step so that the int-sized counters of zlib and libbz2 cannot overflow.
         constexpr std::size_t kMaxStep = 1u << 30;
@@ -187,12 +190,13 @@ struct CompressedInput::Impl {
                 // No progress: the decoder needs more input. None left means the file ends
                 // inside a stream; a full buffer it cannot use means garbage.
                 if (fill() == 0) {
-                    if (available() == 0) {
-                        throw IoError(path,
-                                      std::string("truncated ") + name() +
-                                          " stream (the file ends in the middle of the data)");
-                    }
-                    throw IoError(path, std::string("corrupt ") + name() + " stream");
+                    pendingError = available() == 0
+                                       ? std::string("truncated ") + name() +
+                                             " stream (the file ends in the middle of the data)"
+                                       : std::string("corrupt ") + name() + " stream";
+                    // Hand over what was decoded before the damage; the next call throws.
+                    if (produced > 0) return produced;
+                    throw IoError(path, pendingError);
                 }
             }
         }

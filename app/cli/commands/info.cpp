@@ -3,10 +3,11 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <optional>
+#include <algorithm>
 
 #include "commands/command.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "crystal/elements.h"
 #include "io/structure_stream.h"
 #include "progress_line.h"
@@ -21,6 +22,7 @@ struct InfoOptions {
     SymmetryOptions symmetry;
     bool json = false;
     bool progress = false;
+    int threads = 0;
 };
 
 nlohmann::json infoJson(const Structure& s, const SpaceGroupInfo& sg) {
@@ -57,71 +59,109 @@ nlohmann::json infoJson(const Structure& s, const SpaceGroupInfo& sg) {
     return j;
 }
 
-void printText(const Structure& s, const SpaceGroupInfo& sg) {
-    const LatticeParameters p = s.lattice().parameters();
-    const Eigen::Matrix3d& m = s.lattice().matrix();
-    std::printf("id            %s\n", s.id().c_str());
-    std::printf("formula       %s (%s)\n", s.reducedFormula().c_str(), s.fullFormula().c_str());
-    std::printf("sites         %zu%s\n", s.size(), s.isOrdered() ? "" : " (disordered)");
-    std::printf("lattice       a = %.6f  b = %.6f  c = %.6f Å\n", p.a, p.b, p.c);
-    std::printf("              α = %.4f  β = %.4f  γ = %.4f °\n", p.alpha, p.beta, p.gamma);
-    for (int i = 0; i < 3; ++i) {
-        std::printf("  %c           %12.6f %12.6f %12.6f\n", "abc"[i], m(i, 0), m(i, 1), m(i, 2));
-    }
-    std::printf("volume        %.6f Å³\n", s.lattice().volume());
-    std::printf("density       %.6f g/cm³\n", s.densityGPerCm3());
-    std::printf("space group   %s (%d)\n", sg.international.c_str(), sg.number);
-    for (const auto& [name, value] : s.properties()) std::printf("%-13s %.10g\n", name.c_str(), value);
-    std::printf("sites (fractional)\n");
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const Site& site = s.site(i);
-        std::printf("  %4zu %-3s %12.8f %12.8f %12.8f", i, element(site.z).symbol, site.frac[0],
-                    site.frac[1], site.frac[2]);
-        if (site.occupancy != 1.0) std::printf("  occ %.4f", site.occupancy);
-        std::printf("\n");
-    }
+/// printf into a std::string (the text output is built off the printing thread).
+template <typename... Args>
+void appendf(std::string& out, const char* format, Args... args) {
+    char buffer[512];
+    const int n = std::snprintf(buffer, sizeof buffer, format, args...);
+    if (n > 0) out.append(buffer, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buffer - 1));
 }
 
-void printLine(const Structure& s, const SpaceGroupInfo& sg) {
-    std::printf("%-14s %-16s %4zu sites  %-10s %3d  V %10.4f Å³  ρ %8.4f g/cm³\n", s.id().c_str(),
+std::string formatText(const Structure& s, const SpaceGroupInfo& sg) {
+    const LatticeParameters p = s.lattice().parameters();
+    const Eigen::Matrix3d& m = s.lattice().matrix();
+    std::string out;
+    appendf(out, "id            %s\n", s.id().c_str());
+    appendf(out, "formula       %s (%s)\n", s.reducedFormula().c_str(), s.fullFormula().c_str());
+    appendf(out, "sites         %zu%s\n", s.size(), s.isOrdered() ? "" : " (disordered)");
+    appendf(out, "lattice       a = %.6f  b = %.6f  c = %.6f Å\n", p.a, p.b, p.c);
+    appendf(out, "              α = %.4f  β = %.4f  γ = %.4f °\n", p.alpha, p.beta, p.gamma);
+    for (int i = 0; i < 3; ++i) {
+        appendf(out, "  %c           %12.6f %12.6f %12.6f\n", "abc"[i], m(i, 0), m(i, 1), m(i, 2));
+    }
+    appendf(out, "volume        %.6f Å³\n", s.lattice().volume());
+    appendf(out, "density       %.6f g/cm³\n", s.densityGPerCm3());
+    appendf(out, "space group   %s (%d)\n", sg.international.c_str(), sg.number);
+    for (const auto& [name, value] : s.properties()) appendf(out, "%-13s %.10g\n", name.c_str(), value);
+    appendf(out, "sites (fractional)\n");
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const Site& site = s.site(i);
+        appendf(out, "  %4zu %-3s %12.8f %12.8f %12.8f", i, element(site.z).symbol, site.frac[0],
+                    site.frac[1], site.frac[2]);
+        if (site.occupancy != 1.0) appendf(out, "  occ %.4f", site.occupancy);
+        appendf(out, "\n");
+    }
+    return out;
+}
+
+std::string formatLine(const Structure& s, const SpaceGroupInfo& sg) {
+    std::string out;
+    appendf(out, "%-14s %-16s %4zu sites  %-10s %3d  V %10.4f Å³  ρ %8.4f g/cm³\n", s.id().c_str(),
                 s.reducedFormula().c_str(), s.size(), sg.international.c_str(), sg.number,
                 s.lattice().volume(), s.densityGPerCm3());
+    return out;
+}
+
+/// One structure waiting for analysis; analysed in parallel, printed in input order.
+struct PendingEntry {
+    Structure structure;
+    std::size_t index = 0;
+    std::string output;
+    std::string error;
+};
+
+std::string render(const Structure& s, const SymmetryOptions& symmetry, bool json, bool asLine) {
+    const SpaceGroupInfo sg = analyzeSpaceGroup(s, symmetry);
+    if (json) return infoJson(s, sg).dump() + "\n";
+    if (asLine) return formatLine(s, sg);
+    return formatText(s, sg);
 }
 
 int runInfo(const InfoOptions& options) {
+    constexpr std::size_t kBatch = 256;
+    const int threads = resolveThreadCount(options.threads);
     ProblemLog problems;
     ProgressLine progress("structures", options.progress);
-    std::optional<Structure> first;  // held back: one structure prints in full, several as lines
+    std::vector<PendingEntry> batch;
     std::size_t delivered = 0;
-    auto emit = [&](const Structure& s, bool asLine) {
-        const SpaceGroupInfo sg = analyzeSpaceGroup(s, options.symmetry);
-        if (options.json) std::cout << infoJson(s, sg).dump() << '\n';
-        else if (asLine) printLine(s, sg);
-        else printText(s, sg);
+    bool printedAny = false;
+
+    // spglib dominates (~4 ms a structure): analyse a batch on all threads, print in order.
+    auto flush = [&](bool asLine) {
+        parallelFor(batch.size(), threads, [&](std::size_t i) {
+            try {
+                batch[i].output = render(batch[i].structure, options.symmetry, options.json, asLine);
+            } catch (const Error& e) {
+                batch[i].error = e.what();
+            }
+        });
+        for (const PendingEntry& entry : batch) {
+            if (!entry.error.empty()) {
+                problems.add(options.file + ":entry " + std::to_string(entry.index) + " (" +
+                                 entry.structure.id() + ")",
+                             entry.error);
+            } else {
+                std::fputs(entry.output.c_str(), stdout);
+            }
+        }
+        printedAny = printedAny || !batch.empty();
+        batch.clear();
     };
     forEachStructure(
         options.file,
         [&](Structure&& s, std::size_t index) {
             if (!options.id.empty() && s.id() != options.id) return true;
             ++delivered;
-            try {
-                if (delivered == 1) first = std::move(s);
-                else {
-                    if (first) {
-                        emit(*first, true);
-                        first.reset();
-                    }
-                    emit(s, true);
-                }
-            } catch (const Error& e) {
-                problems.add(options.file + ":entry " + std::to_string(index), e.what());
-            }
+            batch.push_back({std::move(s), index, {}, {}});
+            if (batch.size() >= kBatch) flush(true);
             progress.report({"info", static_cast<std::int64_t>(index + 1), 0, {}});
             return options.id.empty();  // an id names one entry: stop at it
         },
         problems);
     progress.finish();
-    if (first) emit(*first, false);
+    // A lone structure prints in full; a collection prints one line per entry.
+    flush(printedAny || batch.size() > 1);
+    std::fflush(stdout);
     for (const Problem& p : problems.problems()) {
         std::cerr << "cwb: skipped " << p.where << ": " << p.reason << '\n';
     }
@@ -150,6 +190,8 @@ void registerInfoCommand(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--angle-tolerance", options->symmetry.angleToleranceDeg,
                     "spglib angle tolerance (degrees; negative: spglib's default)")
+        ->capture_default_str();
+    cmd->add_option("--threads", options->threads, "Worker threads (0: all cores)")
         ->capture_default_str();
     cmd->add_flag("--json", options->json, "One JSON object per structure (JSON Lines)");
     cmd->add_flag("--progress", options->progress, "Progress line even when stderr is not a terminal");
