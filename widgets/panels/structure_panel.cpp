@@ -14,8 +14,13 @@ StructurePanel::StructurePanel(QWidget* parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setWordWrap(true);
     m_sites->setHorizontalHeaderLabels({"Element", "x", "y", "z", "Occupancy"});
-    m_sites->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_sites->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_sites->horizontalHeader()->setStretchLastSection(true);
+    m_sites->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    setMinimumWidth(420);
     m_sites->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_summary->setObjectName("structureSummary");
+    m_sites->setObjectName("structureSites");
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_sites, 1);
@@ -35,11 +40,14 @@ void StructurePanel::showStructure(const Structure& structure, const QString& sp
             .arg(structure.lattice().volume(), 0, 'f', 3)
             .arg(structure.densityGPerCm3(), 0, 'f', 4));
     m_sites->setRowCount(static_cast<int>(structure.size()));
+    QStringList siteIndices;  // 0-based, as the CLI and the engine count sites
+    for (std::size_t i = 0; i < structure.size(); ++i) siteIndices << QString::number(i);
+    m_sites->setVerticalHeaderLabels(siteIndices);
     for (int row = 0; row < static_cast<int>(structure.size()); ++row) {
         const Site& site = structure.site(static_cast<std::size_t>(row));
         m_sites->setItem(row, 0, new QTableWidgetItem(element(site.z).symbol));
         for (int d = 0; d < 3; ++d) {
-            m_sites->setItem(row, d + 1, new QTableWidgetItem(QString::number(site.frac[d], 'f', 6)));
+            m_sites->setItem(row, d + 1, new QTableWidgetItem(QString::number(site.frac[d], 'f', 5)));
         }
         m_sites->setItem(row, 4, new QTableWidgetItem(QString::number(site.occupancy)));
     }
