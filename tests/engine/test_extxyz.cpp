@@ -10,9 +10,12 @@
 #include "core/error.h"
 #include "io/extxyz.h"
 #include "known_structures.h"
+#include "structure_compare.h"
 #include "test_paths.h"
 
 namespace {
+// Round trips keep ids and properties too.
+const cw::test::CompareOptions kRoundTrip{1e-9, false, true};
 
 bool near(double a, double b, double tol = 1e-12) {
     return std::abs(a - b) <= tol;
@@ -31,21 +34,6 @@ std::pair<QString, QString> failure(const std::string& text) {
         return {QString::fromStdString(e.location()), QString::fromStdString(e.what())};
     }
     return {{}, "(no error)"};
-}
-
-void compareStructures(const cw::Structure& a, const cw::Structure& b) {
-    QVERIFY(((a.lattice().matrix() - b.lattice().matrix()).cwiseAbs().maxCoeff()) <= 1e-9);
-    QCOMPARE(a.size(), b.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        QCOMPARE(a.site(i).z, b.site(i).z);
-        QVERIFY((a.site(i).frac - b.site(i).frac).cwiseAbs().maxCoeff() <= 1e-9);
-    }
-    QCOMPARE(a.id(), b.id());
-    QCOMPARE(a.properties().size(), b.properties().size());
-    for (const auto& [key, value] : a.properties()) {
-        QVERIFY2(b.properties().count(key) == 1, key.c_str());
-        QVERIFY(std::abs(b.properties().at(key) - value) <= 1e-9 * std::max(1.0, std::abs(value)));
-    }
 }
 
 const char* kCube = "Lattice=\"3 0 0 0 3 0 0 0 3\" Properties=species:S:1:pos:R:3";
@@ -135,23 +123,26 @@ private Q_SLOTS:
         structures[2].sites()[3].frac = Eigen::Vector3d(1.25, -0.5, 0.1);  // unwrapped is kept
         const auto back = parse(cw::toExtendedXyzText(structures));
         QCOMPARE(back.size(), structures.size());
-        for (std::size_t i = 0; i < back.size(); ++i) compareStructures(structures[i], back[i]);
+        for (std::size_t i = 0; i < back.size(); ++i)
+            CW_VERIFY_SAME_STRUCTURE(structures[i], back[i], kRoundTrip);
 
         // Through files: written atomically, read back plain and gzip-compressed.
         QTemporaryDir dir;
         const QString path = dir.filePath("frames.extxyz");
         cw::writeExtendedXyz(path.toStdString(), structures);
         const auto fromFile = cw::readExtendedXyz(path.toStdString());
-        for (std::size_t i = 0; i < back.size(); ++i) compareStructures(structures[i], fromFile[i]);
+        for (std::size_t i = 0; i < back.size(); ++i)
+            CW_VERIFY_SAME_STRUCTURE(structures[i], fromFile[i], kRoundTrip);
         QCOMPARE(QProcess::execute("gzip", {"-k", path}), 0);
         const auto fromGzip = cw::readExtendedXyz((path + ".gz").toStdString());
         QCOMPARE(fromGzip.size(), structures.size());
-        compareStructures(structures[1], fromGzip[1]);
+        CW_VERIFY_SAME_STRUCTURE(structures[1], fromGzip[1], kRoundTrip);
 
         const auto mixed =
             cw::readExtendedXyz(cw::test::testDataPath("extxyz/mixed_columns.extxyz"));
         const auto mixedBack = parse(cw::toExtendedXyzText(mixed));
-        for (std::size_t i = 0; i < mixed.size(); ++i) compareStructures(mixed[i], mixedBack[i]);
+        for (std::size_t i = 0; i < mixed.size(); ++i)
+            CW_VERIFY_SAME_STRUCTURE(mixed[i], mixedBack[i], kRoundTrip);
     }
 
     void errorsNameFileLineAndFrame() {

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "io/poscar.h"
 #include "known_structures.h"
+#include "structure_compare.h"
 #include "test_paths.h"
 
 namespace {
@@ -43,15 +44,6 @@ ParseFailure parseFailure(const std::string& text) {
         return {QString::fromStdString(e.what()), QString::fromStdString(e.location())};
     }
     return {"(no error)", {}};
-}
-
-void compareStructures(const cw::Structure& a, const cw::Structure& b) {
-    QVERIFY(((a.lattice().matrix() - b.lattice().matrix()).cwiseAbs().maxCoeff()) <= 1e-9);
-    QCOMPARE(a.size(), b.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        QCOMPARE(a.site(i).z, b.site(i).z);
-        QVERIFY((a.site(i).frac - b.site(i).frac).cwiseAbs().maxCoeff() <= 1e-9);
-    }
 }
 
 cw::Structure reparsed(const cw::Structure& s) {
@@ -190,7 +182,7 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(line).simplified(), QString("Na Cl Na Cl"));
         std::getline(lines, line);
         QCOMPARE(QString::fromStdString(line).simplified(), QString("1 1 1 1"));
-        compareStructures(s, reparsed(s));
+        CW_VERIFY_SAME_STRUCTURE(s, reparsed(s));
     }
 
     void writerFormat() {
@@ -213,17 +205,17 @@ private Q_SLOTS:
              {"POSCAR", "POSCAR.Fe3O4", "POSCAR_overlap", "POSCAR.C2.gz", "CONTCAR.MD",
               "handmade/cartesian_negative_scale.vasp", "handmade/three_scale_factors.vasp"}) {
             const cw::Structure s = cw::readPoscar(poscarPath(name));
-            compareStructures(s, reparsed(s));
+            CW_VERIFY_SAME_STRUCTURE(s, reparsed(s));
         }
         for (const cw::Structure& s : {cw::test::wurtziteZnO(), cw::test::rutileTiO2()}) {
-            compareStructures(s, reparsed(s));
+            CW_VERIFY_SAME_STRUCTURE(s, reparsed(s));
         }
         // Through a file, written atomically.
         QTemporaryDir dir;
         const std::string path = dir.filePath("out/POSCAR").toStdString();
         const cw::Structure zno = cw::test::wurtziteZnO();
         cw::writePoscar(path, zno);
-        compareStructures(zno, cw::readPoscar(path));
+        CW_VERIFY_SAME_STRUCTURE(zno, cw::readPoscar(path));
         QVERIFY(!std::filesystem::exists(path + ".tmp"));
     }
 
@@ -320,7 +312,7 @@ private Q_SLOTS:
             } catch (const cw::Error& e) {
                 QFAIL(e.what());
             }
-            compareStructures(s, reparsed(s));
+            CW_VERIFY_SAME_STRUCTURE(s, reparsed(s));
             const auto it = expected.find(name);
             if (it == expected.end()) continue;  // a file added later only has to load
             ++seen;

@@ -8,11 +8,14 @@
 #include "core/error.h"
 #include "io/pymatgen_json.h"
 #include "known_structures.h"
+#include "structure_compare.h"
 #include "test_paths.h"
 
 using nlohmann::json;
 
 namespace {
+// Round trips keep occupancies and labels too.
+const cw::test::CompareOptions kRoundTrip{1e-9, true, false};
 
 // mp-1000 (BaTe) exactly as it appears in shared/data/mp/mp_dev_summary.json.gz.
 const char* kBaTe = R"({"@module":"pymatgen.core.structure","@class":"Structure","charge":0,
@@ -32,22 +35,6 @@ QString readError(const json& dict, const std::string& where = "doc.json:entry 3
         return QString::fromStdString(e.what());
     }
     return {};
-}
-
-void compareStructures(const cw::Structure& a, const cw::Structure& b) {
-    QVERIFY(((a.lattice().matrix() - b.lattice().matrix()).cwiseAbs().maxCoeff()) <= 1e-9);
-    QCOMPARE(a.size(), b.size());
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        QCOMPARE(a.site(i).z, b.site(i).z);
-        QVERIFY((a.site(i).frac - b.site(i).frac).cwiseAbs().maxCoeff() <= 1e-9);
-        QVERIFY(std::abs(a.site(i).occupancy - b.site(i).occupancy) <= 1e-9);
-        QCOMPARE(a.site(i).label, b.site(i).label);
-    }
-    QCOMPARE(a.properties().size(), b.properties().size());
-    for (const auto& [key, value] : a.properties()) {
-        QVERIFY(b.properties().count(key) == 1);
-        QVERIFY(std::abs(b.properties().at(key) - value) <= 1e-9 * std::max(1.0, std::abs(value)));
-    }
 }
 
 }  // namespace
@@ -89,7 +76,7 @@ private Q_SLOTS:
         // Written back as separate sites at the same position, read back identically.
         const cw::Structure back =
             cw::structureFromPymatgenDict(json::parse(cw::structureToPymatgenDict(s).dump()), "rt");
-        compareStructures(s, back);
+        CW_VERIFY_SAME_STRUCTURE(s, back, kRoundTrip);
     }
 
     void oxidationStatesInSymbolsAndXyzOnlySites() {
@@ -140,7 +127,8 @@ private Q_SLOTS:
             s.sites()[0].label = "Custom1";
             s.sites()[1].frac = Eigen::Vector3d(1.0 / 3.0, -0.1, 1.25);  // unwrapped is kept
             const std::string text = cw::structureToPymatgenDict(s).dump();
-            compareStructures(s, cw::structureFromPymatgenDict(json::parse(text), "rt"));
+            CW_VERIFY_SAME_STRUCTURE(s, cw::structureFromPymatgenDict(json::parse(text), "rt"),
+                                     kRoundTrip);
         }
     }
 
