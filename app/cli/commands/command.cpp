@@ -30,6 +30,8 @@ void registerCommands(CLI::App& app) {
     registerConvertCommand(app);
     registerVersionCommand(app);
     registerEcdCommand(app);
+    registerEncodeCommands(app);
+    registerBenchCommand(app);
 }
 
 int runSelected(CLI::App& app) {

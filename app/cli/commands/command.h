@@ -27,6 +27,9 @@ int runSelected(CLI::App& app);
 void registerInfoCommand(CLI::App& app);
 void registerConvertCommand(CLI::App& app);
 void registerVersionCommand(CLI::App& app);
-void registerEcdCommand(CLI::App& app);  // commands/ecd.cpp: cwb ecd slice|chgcar
+void registerEcdCommand(CLI::App& app);  // commands/ecd.cpp: cwb ecd slice|chgcar|build|merge
+void registerEncodeCommands(CLI::App& app);  // commands/encode.cpp: cwb encode|decode
+void registerBenchCommand(CLI::App& app);  // commands/bench.cpp: cwb bench ecd
+void addBenchEncodeCommand(CLI::App& bench);  // commands/bench_encode.cpp: cwb bench encode
 
 }  // namespace cw::cli

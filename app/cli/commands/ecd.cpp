@@ -1,20 +1,27 @@
 // cwb ecd slice|chgcar: one synthetic ECD slice of a crystal (docs/ecd-slices.md), or the real
 // slice of a VASP CHGCAR-format file on the plane of three picks, written as .npy or PNG.
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stop_token>
+#include <thread>
 
 #include "commands/command.h"
 #include "core/error.h"
 #include "core/npy.h"
 #include "core/png_image.h"
+#include "dataset/builder.h"
+#include "dataset/store.h"
 #include "ecd/chgcar.h"
 #include "ecd/slicer.h"
 #include "io/structure_stream.h"
+#include "progress_line.h"
 
 namespace cw::cli {
 namespace {
@@ -227,6 +234,110 @@ int runChgcar(const ChgcarOptions& o) {
     return kExitOk;
 }
 
+struct BuildOptions {
+    DatasetOptions dataset;
+    BuildSettings settings;
+    std::string perStructure = "64";
+    std::string shard = "0/1";
+    std::string split = "0.8,0.1,0.1";
+    std::string volumePerAtom = "1.0";
+    std::string amplitude = "uniform";
+    std::string maxEAboveHull = "0.1";
+    bool progress = false;
+};
+
+/// Passes the "slices" events to the progress line (the "unit" events would reset its rate).
+class SliceEvents final : public ProgressSink {
+public:
+    explicit SliceEvents(ProgressSink& target) : m_target(target) {}
+    void report(const ProgressEvent& event) override {
+        if (event.stage == "slices") m_target.report(event);
+    }
+
+private:
+    ProgressSink& m_target;
+};
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void onInterrupt(int) {
+    g_interrupted.store(true);
+}
+
+std::optional<double> parseVolumePerAtom(const std::string& text) {
+    if (text == "off") return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const double v = std::stod(text, &used);
+        if (used != text.size()) throw std::invalid_argument("trailing characters");
+        return v;
+    } catch (const std::exception&) {
+        throw ConfigError("--volume-per-atom takes a volume in Å³ or 'off', not '" + text + "'");
+    }
+}
+
+int runBuild(BuildOptions o) {
+    DatasetOptions& d = o.dataset;
+    if (o.perStructure == "all")
+        d.perStructure.reset();
+    else
+        d.perStructure = static_cast<std::size_t>(parseInteger(o.perStructure, "--per-structure"));
+    const std::vector<std::string> shard = split(o.shard, '/');
+    if (shard.size() != 2) throw ConfigError("--shard takes I/N, not '" + o.shard + "'");
+    d.shardIndex = parseInteger(shard[0], "--shard");
+    d.shardCount = parseInteger(shard[1], "--shard");
+    d.split = parseSplitFractions(o.split);
+    d.parameters.volumePerAtom = parseVolumePerAtom(o.volumePerAtom);
+    d.parameters.amplitude = parseAmplitude(o.amplitude);
+    if (o.maxEAboveHull == "off")
+        d.maxEAboveHull.reset();
+    else
+        d.maxEAboveHull = parseVolumePerAtom(o.maxEAboveHull).value_or(0.1);
+    d.validate();
+
+    // SIGINT/SIGTERM only set a flag; a watcher turns it into a stop request.
+    g_interrupted.store(false);
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    std::stop_source stopSource;
+    std::jthread watcher([&stopSource](std::stop_token done) {
+        while (!done.stop_requested()) {
+            if (g_interrupted.load()) {
+                stopSource.request_stop();
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
+    ProgressLine line("slices", o.progress);
+    SliceEvents events(line);
+    const BuildResult r = buildDataset(d, o.settings, events, stopSource.get_token());
+    line.finish();
+    watcher.request_stop();
+    watcher.join();
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+
+    std::size_t skipped = 0;
+    for (const auto& [reason, n] : r.skippedByReason) skipped += n;
+    if (r.cancelled) {
+        std::fprintf(stderr,
+                     "cwb: interrupted; %zu finished shard(s) are kept in %s. Re-run the same "
+                     "command to resume.\n",
+                     r.units, o.settings.outDir.c_str());
+        return kExitBadInput;
+    }
+    std::printf("wrote %zu slices of %zu structures in %zu shard(s) to %s (%zu resumed)\n",
+                r.slices, r.structures, r.units, o.settings.outDir.c_str(), r.unitsResumed);
+    std::printf("skipped %zu structure(s)", skipped);
+    const char* sep = ": ";
+    for (const auto& [reason, n] : r.skippedByReason) {
+        std::printf("%s%s %zu", sep, reason.c_str(), n);
+        sep = ", ";
+    }
+    std::printf("\n");
+    return kExitOk;
+}
+
 }  // namespace
 
 void registerEcdCommand(CLI::App& app) {
@@ -269,6 +380,77 @@ void registerEcdCommand(CLI::App& app) {
                        "Value mapped to white in PNG output (default: the slice's max |value|)");
     addOutputOptions(chgCmd, chg->output);
     setAction(chgCmd, [chg] { return runChgcar(*chg); });
+
+    auto build = std::make_shared<BuildOptions>();
+    CLI::App* buildCmd = ecd->add_subcommand(
+        "build", "Build (or resume) a data set of ECD slices: .npy shards + manifest.csv");
+    buildCmd
+        ->add_option("inputs", build->dataset.inputs,
+                     "Collections (MP/Alexandria JSON, CIF "
+                     "folders, XYZ, …), read in order")
+        ->required();
+    buildCmd->add_option("--out", build->settings.outDir, "Data-set directory")->required();
+    buildCmd
+        ->add_option("--per-structure", build->perStructure,
+                     "Slices per structure (random sample), or 'all'")
+        ->capture_default_str();
+    buildCmd->add_option("--seed", build->dataset.seed, "Sampling and split seed")
+        ->capture_default_str();
+    buildCmd->add_option("--max-sites", build->dataset.maxSites, "Skip structures with more sites")
+        ->capture_default_str();
+    buildCmd
+        ->add_option("--max-e-above-hull", build->maxEAboveHull,
+                     "Skip structures above hull by more (eV/atom), or 'off'")
+        ->capture_default_str();
+    buildCmd->add_option("--threads", build->settings.threads, "Worker threads (0: all cores)")
+        ->capture_default_str();
+    buildCmd
+        ->add_option("--shard", build->shard,
+                     "Build only entries with index mod N == I (SLURM arrays)")
+        ->capture_default_str();
+    buildCmd->add_option("--split", build->split, "Train,val,test fractions by material")
+        ->capture_default_str();
+    buildCmd
+        ->add_option("--structures-per-shard", build->dataset.structuresPerShard,
+                     "Structures per .npy shard (the resume unit)")
+        ->capture_default_str();
+    buildCmd->add_option("--png-dir", build->settings.pngDir,
+                         "Also write 8-bit PNGs {material_id}_{i}_{j}_{k}.png here");
+    buildCmd
+        ->add_option("--tolerance", build->dataset.parameters.tolerance,
+                     "Keep atoms within this distance of the plane (Å)")
+        ->capture_default_str();
+    buildCmd
+        ->add_option("--window", build->dataset.parameters.window,
+                     "Side of the square crop in the plane (Å)")
+        ->capture_default_str();
+    buildCmd->add_option("--size", build->dataset.parameters.size, "Image side (pixels)")
+        ->capture_default_str();
+    buildCmd
+        ->add_option("--volume-per-atom", build->volumePerAtom,
+                     "Scale the cell to this V/N (Å³), or 'off'")
+        ->capture_default_str();
+    buildCmd
+        ->add_option("--sigma", build->dataset.parameters.sigma, "Gaussian standard deviation (Å)")
+        ->capture_default_str();
+    buildCmd->add_option("--amplitude", build->amplitude, "Blob amplitude: uniform or z")
+        ->check(CLI::IsMember({"uniform", "z"}))
+        ->capture_default_str();
+    buildCmd->add_flag("--progress", build->progress,
+                       "Print the progress line even when stderr is not a terminal");
+    setAction(buildCmd, [build] { return runBuild(*build); });
+
+    auto merge = std::make_shared<std::pair<std::vector<std::string>, std::string>>();
+    CLI::App* mergeCmd = ecd->add_subcommand(
+        "merge", "Join the shard directories of one `ecd build --shard I/N` command");
+    mergeCmd->add_option("dirs", merge->first, "Finished shard directories, in order")->required();
+    mergeCmd->add_option("--out", merge->second, "New (empty) data-set directory")->required();
+    setAction(mergeCmd, [merge] {
+        const MergeResult r = mergeDatasets(merge->first, merge->second);
+        std::printf("merged %zu slices in %zu shard(s) from %zu director%s into %s\n", r.slices,
+                    r.shards, r.sources, r.sources == 1 ? "y" : "ies", merge->second.c_str());
+        return kExitOk;
+    });
 }
 
 }  // namespace cw::cli

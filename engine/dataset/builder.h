@@ -1,0 +1,72 @@
+#pragma once
+/// @file Building an ECD slice data set from structure collections (docs/ecd-datasets.md):
+/// filters, enumeration, slicing on all cores, storage in resumable units, sharding over jobs.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "core/progress.h"
+#include "ecd/slicer.h"
+
+namespace cw {
+
+/// The options that define a data set's content. Two builds with equal options produce
+/// byte-identical files, whatever the thread count and however often they were interrupted.
+struct DatasetOptions {
+    std::vector<std::string> inputs;  ///< collections read in order (structure_stream.h)
+    /// Slices per structure (uniform sample from enumerateSlices); nullopt = all triples.
+    std::optional<std::size_t> perStructure = 64;
+    std::uint64_t seed = 0;     ///< sampling seed (per structure via structureSeed) and split seed
+    std::size_t maxSites = 51;  ///< skip structures with more sites
+    /// Skip structures whose `e_above_hull` property exceeds this (eV/atom); nullopt = no filter.
+    /// Structures without the property are kept.
+    std::optional<double> maxEAboveHull = 0.1;
+    int shardIndex = 0;  ///< this job builds entries with (global entry index mod shardCount) ==
+    int shardCount = 1;  ///< shardIndex
+    std::array<double, 3> split{0.8, 0.1, 0.1};  ///< train, val, test fractions by material
+    std::size_t structuresPerShard = 64;         ///< selected structures per unit (one .npy shard)
+    SliceParameters parameters;
+
+    /// The options as a JSON object text (stored in dataset.json and compared on resume).
+    std::string toJson() const;
+    /// Throws ConfigError for inconsistent values.
+    void validate() const;
+};
+
+/// Where and how to build (does not change the result).
+struct BuildSettings {
+    std::string outDir;
+    int threads = 0;     ///< ≤ 0: all hardware threads
+    std::string pngDir;  ///< also write 8-bit PNGs {material_id}_{i}_{j}_{k}.png here if set
+};
+
+/// What a build did.
+struct BuildResult {
+    bool cancelled = false;
+    std::size_t slices = 0;        ///< slices in the data set (finished units)
+    std::size_t structures = 0;    ///< structures that gave slices
+    std::size_t units = 0;         ///< finished units (shards)
+    std::size_t unitsResumed = 0;  ///< of which were already finished on disk
+    std::map<std::string, std::size_t> skippedByReason;
+};
+
+/// Builds (or resumes) the data set of `options` in settings.outDir. Work is done in units of
+/// options.structuresPerShard selected structures; each unit is written as images-NNNNN.npy
+/// (via .part and rename), parts/manifest-NNNNN.csv and, last, parts/unit-NNNNN.json, which marks
+/// it finished. Finished units are skipped on a re-run. At the end manifest.csv and dataset.json
+/// are written. `stop` is checked between batches of slices: the current unit is abandoned and
+/// the result has cancelled = true (re-running resumes). Progress: stage "slices" (step = slices
+/// done in this run) and stage "unit" after each unit.
+/// Throws ConfigError (bad options, or outDir holding a data set of other options), IoError,
+/// FormatError (an input as a whole unreadable). Bad entries and filtered structures are skipped
+/// and counted by reason.
+BuildResult buildDataset(const DatasetOptions& options, const BuildSettings& settings,
+                         ProgressSink& progress, std::stop_token stop = {});
+
+}  // namespace cw
