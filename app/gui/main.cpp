@@ -1,11 +1,53 @@
 // crystal-workbench: the desktop workbench.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSurfaceFormat>
 #include <QTimer>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 
+#include "core/error.h"
 #include "main_window.h"
+#include "panels/slice_panel.h"
+#include "viewer/crystal_view.h"
+#include "viewer/figure_export.h"
+#include "viewer/vtk_bridge.h"
+
+namespace {
+
+// "I,J,K" → three picks with zero translation (the CLI's convention).
+bool parsePicks(const QString& text, cw::PickTriple& picks) {
+    const QStringList parts = text.split(',');
+    if (parts.size() != 3) return false;
+    for (int i = 0; i < 3; ++i) {
+        bool ok = false;
+        picks[static_cast<std::size_t>(i)].site = parts[i].trimmed().toInt(&ok);
+        if (!ok || picks[static_cast<std::size_t>(i)].site < 0) return false;
+    }
+    return true;
+}
+
+bool wantsFlag(int argc, char** argv, const char* flag) {
+    for (int i = 1; i < argc; ++i)
+        if (QByteArray(argv[i]).startsWith(flag)) return true;
+    return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+    // VTK renders through every path (figure export included) with an X server only: Debian's
+    // VTK has neither OSMesa nor EGL. Say so instead of letting Qt or VTK abort.
+    const bool exporting = wantsFlag(argc, argv, "--export-figures");
+    if (exporting && qEnvironmentVariableIsEmpty("DISPLAY")) {
+        std::fprintf(stderr,
+                     "crystal-workbench: --export-figures renders with VTK and needs an X server; "
+                     "run it under xvfb-run -a (DISPLAY is not set)\n");
+        return 2;
+    }
+    // Before the QApplication exists: the VTK bridge's OpenGL 3.2 core format.
+    QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
     QApplication app(argc, argv);
     QApplication::setApplicationName("Crystal Workbench");
     QApplication::setOrganizationName("CrystalWorkbench");
@@ -16,19 +58,79 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("file", "Crystal file to open (CIF, POSCAR, JSON, XYZ)");
-    QCommandLineOption screenshot("screenshot", "Save a PNG of the window to <path> and exit.", "path");
+    QCommandLineOption screenshot("screenshot", "Save a PNG of the window to <path> and exit.",
+                                  "path");
+    QCommandLineOption pick("pick", "Pick sites I,J,K (zero translation) to define the plane.",
+                            "I,J,K");
+    QCommandLineOption exportFigures(
+        "export-figures", "Write view.png, slice.png and slice.npy of the picks to <dir> and exit.",
+        "dir");
+    QCommandLineOption cells("cells", "Show NA,NB,NC unit cells (1–5 each).", "NA,NB,NC");
+    parser.addOption(cells);
     parser.addOption(screenshot);
+    parser.addOption(pick);
+    parser.addOption(exportFigures);
     parser.process(app);
 
-    cw::MainWindow window;
-    window.resize(1280, 800);
+    cw::PickTriple picks;
+    if (parser.isSet(pick) && !parsePicks(parser.value(pick), picks)) {
+        std::fprintf(stderr, "crystal-workbench: --pick expects three site indices I,J,K\n");
+        return 2;
+    }
+    std::array<int, 3> repeats{1, 1, 1};
+    if (parser.isSet(cells)) {
+        const QStringList parts = parser.value(cells).split(',');
+        bool ok = parts.size() == 3;
+        for (int i = 0; ok && i < 3; ++i) {
+            repeats[static_cast<std::size_t>(i)] = parts[i].trimmed().toInt(&ok);
+            ok = ok && repeats[static_cast<std::size_t>(i)] >= 1 &&
+                 repeats[static_cast<std::size_t>(i)] <= 5;
+        }
+        if (!ok) {
+            std::fprintf(stderr, "crystal-workbench: --cells expects NA,NB,NC, each 1 to 5\n");
+            return 2;
+        }
+    }
     const QStringList files = parser.positionalArguments();
+    if (parser.isSet(exportFigures) && (files.isEmpty() || !parser.isSet(pick))) {
+        std::fprintf(stderr, "crystal-workbench: --export-figures needs a FILE and --pick I,J,K\n");
+        return 2;
+    }
+    const bool batch = parser.isSet(screenshot) || parser.isSet(exportFigures);
+
+    cw::MainWindow window;
+    window.resize(1440, 900);
+    window.crystalView()->setRepeats(repeats);
     bool opened = true;
-    if (!files.isEmpty()) opened = window.openFile(files.first(), parser.isSet(screenshot));
+    if (!files.isEmpty()) opened = window.openFile(files.first(), batch);
+    if (batch && !opened) {
+        std::fprintf(stderr, "crystal-workbench: cannot open %s\n", qPrintable(files.first()));
+        return 1;
+    }
     window.show();
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(pick) && opened) window.crystalView()->setPicks(picks);
+
+    if (parser.isSet(exportFigures)) {
+        const QString dir = parser.value(exportFigures);
+        cw::SlicePanel* panel = window.slicePanel();
+        QObject::connect(panel, &cw::SlicePanel::sliceReady, &window,
+                         [&window, panel, dir](const cw::SliceResult& slice) {
+                             try {
+                                 cw::exportFigures(dir, *window.crystalView(), slice,
+                                                   panel->colorMap());
+                                 QApplication::exit(0);
+                             } catch (const cw::Error& e) {
+                                 std::fprintf(stderr, "crystal-workbench: %s\n", e.what());
+                                 QApplication::exit(1);
+                             }
+                         });
+        QObject::connect(panel, &cw::SlicePanel::sliceFailed, &window, [](const QString& message) {
+            std::fprintf(stderr, "crystal-workbench: no slice: %s\n", qPrintable(message));
+            QApplication::exit(1);
+        });
+    } else if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
-        QTimer::singleShot(500, &window, [&window, path, opened] {
+        QTimer::singleShot(1500, &window, [&window, path, opened] {
             const bool saved = window.grab().save(path);
             QApplication::exit(saved && opened ? 0 : 1);
         });

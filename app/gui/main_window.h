@@ -3,8 +3,12 @@
 
 #include <QMainWindow>
 
+#include "ecd/plane.h"
+
 namespace cw {
 
+class CrystalView;
+class SlicePanel;
 class StructurePanel;
 
 class MainWindow : public QMainWindow {
@@ -15,10 +19,16 @@ public:
     /// Returns false on error.
     bool openFile(const QString& path, bool quiet = false);
 
+    CrystalView* crystalView() const { return m_crystalView; }
+    SlicePanel* slicePanel() const { return m_slicePanel; }
+    StructurePanel* structurePanel() const { return m_structurePanel; }
+
 private:
     void chooseFile();
 
+    CrystalView* m_crystalView;
     StructurePanel* m_structurePanel;
+    SlicePanel* m_slicePanel;
 };
 
 }  // namespace cw

@@ -1,0 +1,297 @@
+// The VTK crystal viewer inside the main window, with a real GL context (run under Xvfb; skips
+// on any platform but xcb, since Qt's offscreen platform gives QOpenGLWidget no context).
+#include <vtkCamera.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorObserver.h>
+#include <vtkRenderer.h>
+#include <QApplication>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QSurfaceFormat>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+#include <random>
+
+#include "core/image.h"
+#include "core/npy.h"
+#include "ecd/slicer.h"
+#include "io/structure_stream.h"
+#include "main_window.h"
+#include "panels/slice_panel.h"
+#include "viewer/crystal_view.h"
+#include "viewer/figure_export.h"
+#include "viewer/vtk_bridge.h"
+
+using cw::Pick;
+using cw::PickTriple;
+
+namespace {
+
+const QString kLiFePO4 = QString(CW_SOURCE_DIR) + "/resources/examples/LiFePO4.cif";
+
+// Displayed atoms whose projected centre picks themselves (not hidden behind another sphere),
+// nearest the middle of the view first.
+std::vector<int> visibleAtoms(cw::CrystalView& view) {
+    std::vector<std::pair<double, int>> found;
+    const QPointF middle(view.bridge()->width() / 2.0, view.bridge()->height() / 2.0);
+    for (int i = 0; i < static_cast<int>(view.atoms().size()); ++i) {
+        const QPointF p = view.projectToWidget(view.atoms()[static_cast<std::size_t>(i)].position);
+        if (view.atomAt(QPointF(qRound(p.x()), qRound(p.y()))) == i)
+            found.emplace_back(QLineF(p, middle).length(), i);
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<int> out;
+    for (const auto& f : found) out.push_back(f.second);
+    return out;
+}
+
+void click(cw::CrystalView& view, int atom, Qt::KeyboardModifiers modifiers) {
+    const QPointF p = view.projectToWidget(view.atoms()[static_cast<std::size_t>(atom)].position);
+    QTest::mouseClick(view.bridge(), Qt::LeftButton, modifiers, p.toPoint());
+}
+
+Pick pickOf(const cw::CrystalView& view, int atom) {
+    const auto& a = view.atoms()[static_cast<std::size_t>(atom)];
+    return Pick{a.site, a.translation};
+}
+
+}  // namespace
+
+class TestCrystalView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        if (QGuiApplication::platformName() != "xcb")
+            QSKIP("GL tests need an X server (run under xvfb-run); platform is not xcb");
+    }
+
+    void openFileShowsOneSpherePerAtom() {
+        cw::MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kLiFePO4, true));
+        const cw::Structure structure = cw::readStructure(kLiFePO4.toStdString());
+        cw::CrystalView* view = window.crystalView();
+        QCOMPARE(view->sphereCount(), static_cast<int>(structure.size()));
+        QCOMPARE(view->atoms().size(), structure.size());
+        view->setRepeats({2, 1, 3});
+        QCOMPARE(view->sphereCount(), static_cast<int>(structure.size()) * 6);
+        view->setRepeats({9, 0, 1});  // clamped to 1…5
+        QCOMPARE(view->repeats(), (std::array<int, 3>{5, 1, 1}));
+        QCOMPARE(view->sphereCount(), static_cast<int>(structure.size()) * 5);
+        // Every displayed atom is a Pick of the file's structure at its drawn position.
+        for (const auto& a : view->atoms())
+            QVERIFY((cw::pickPosition(structure, Pick{a.site, a.translation}) - a.position).norm() <
+                    1e-9);
+        // The picture is VTK's: not blank.
+        const QImage picture = view->grabView();
+        QVERIFY(!picture.isNull());
+        QSet<QRgb> colours;
+        for (int y = 0; y < picture.height(); y += 7)
+            for (int x = 0; x < picture.width(); x += 7) colours.insert(picture.pixel(x, y));
+        QVERIFY2(colours.size() > 50, "the rendered view looks blank");
+        view->setBondsVisible(true);
+        view->viewAlong(2);
+        view->setOrthographic(true);
+        QVERIFY(view->isOrthographic());
+        QVERIFY(!view->grabView().isNull());
+    }
+
+    void clicksPickAtomsAndSliceMatchesEngine() {
+        cw::MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kLiFePO4, true));
+        cw::CrystalView* view = window.crystalView();
+        cw::SlicePanel* panel = window.slicePanel();
+        view->grabView();  // one render so that the camera matches the widget size
+        const std::vector<int> visible = visibleAtoms(*view);
+        QVERIFY(visible.size() >= 3);
+        // Three visible atoms that are not collinear.
+        const cw::Structure& s = view->structure();
+        int a = visible[0], b = visible[1], c = -1;
+        for (std::size_t k = 2; k < visible.size() && c < 0; ++k) {
+            const int cand = visible[k];
+            if (!cw::areCollinear(view->atoms()[a].position, view->atoms()[b].position,
+                                  view->atoms()[cand].position))
+                c = cand;
+        }
+        QVERIFY(c >= 0);
+
+        QSignalSpy picksChanged(view, &cw::CrystalView::picksChanged);
+        QSignalSpy ready(panel, &cw::SlicePanel::sliceReady);
+        click(*view, a, Qt::NoModifier);
+        QCOMPARE(view->picks().size(), std::size_t(1));
+        QVERIFY(view->selectionText().contains("site " + QString::number(pickOf(*view, a).site)));
+        click(*view, b, Qt::ShiftModifier);
+        QCOMPARE(view->picks().size(), std::size_t(2));
+        QVERIFY(view->selectionText().contains("d(1,2)"));
+        QCOMPARE(picksChanged.count(), 0);
+        click(*view, c, Qt::ShiftModifier);
+        QCOMPARE(picksChanged.count(), 1);
+        const PickTriple expectedPicks{pickOf(*view, a), pickOf(*view, b), pickOf(*view, c)};
+        QCOMPARE(view->picks(), std::vector<Pick>(expectedPicks.begin(), expectedPicks.end()));
+        QVERIFY(view->selectionText().contains("angle 1-2-3"));
+
+        // The plane is the one through those atoms; they are highlighted on it.
+        QVERIFY(view->planeFrame().has_value());
+        const cw::PlaneFrame frame = cw::planeFromPicks(s, expectedPicks);
+        QVERIFY((view->planeFrame()->normal - frame.normal).norm() < 1e-12);
+        QVERIFY(view->inPlaneCount() >= 3);
+
+        // The slice panel shows the engine's slice for those picks, pixel for pixel.
+        QVERIFY(ready.wait(5000));
+        const cw::SliceResult expected = cw::sliceStructure(s, expectedPicks, panel->parameters());
+        QVERIFY(panel->currentSlice().has_value());
+        QCOMPARE(panel->currentSlice()->metadata.picks, expectedPicks);
+        QCOMPARE(cw::maxAbsDifference(panel->currentSlice()->image, expected.image), 0.0);
+        QCOMPARE(panel->image(), cw::SlicePanel::toQImage(expected.image, panel->colorMap()));
+        qInfo("slice latency after the third click: %.2f ms", panel->lastLatencyMs());
+
+        // Changing a parameter updates the slice (and the quad / highlight tolerance).
+        ready.clear();
+        auto* window40 = panel->findChild<QDoubleSpinBox*>("window");
+        window40->setValue(12.0);
+        QVERIFY(ready.wait(5000));
+        cw::SliceParameters p = panel->parameters();
+        QCOMPARE(p.window, 12.0);
+        QCOMPARE(cw::maxAbsDifference(panel->currentSlice()->image,
+                                      cw::sliceStructure(s, expectedPicks, p).image),
+                 0.0);
+        ready.clear();
+        panel->findChild<QSpinBox*>("size")->setValue(64);
+        QVERIFY(ready.wait(5000));
+        QCOMPARE(panel->image().size(), QSize(64, 64));
+
+        // Figure export writes the three files; the .npy is the engine's slice.
+        QTemporaryDir dir;
+        cw::exportFigures(dir.path(), *view, *panel->currentSlice(), panel->colorMap());
+        QVERIFY(QFile::exists(dir.filePath("view.png")));
+        QVERIFY(QFile::exists(dir.filePath("slice.png")));
+        const cw::Image npy = cw::readNpyImage(dir.filePath("slice.npy").toStdString());
+        QCOMPARE(cw::maxAbsDifference(npy, panel->currentSlice()->image), 0.0);
+
+        // Esc clears the picks and the slice.
+        QSignalSpy cleared(view, &cw::CrystalView::picksCleared);
+        QTest::keyClick(view->bridge(), Qt::Key_Escape);
+        QCOMPARE(view->picks().size(), std::size_t(0));
+        QCOMPARE(cleared.count(), 1);
+        QVERIFY(!panel->currentSlice().has_value());
+        QVERIFY(!view->planeFrame().has_value());
+
+        // A plain click starts a new selection.
+        click(*view, b, Qt::NoModifier);
+        QCOMPARE(view->picks(), std::vector<Pick>{pickOf(*view, b)});
+    }
+
+    void dragRotatesWithoutPicking() {
+        cw::MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kLiFePO4, true));
+        cw::CrystalView* view = window.crystalView();
+        view->grabView();
+        double before[3];
+        view->bridge()->renderer()->GetActiveCamera()->GetPosition(before);
+        QWidget* w = view->bridge();
+        const QPoint start(w->width() / 2, w->height() / 2);
+        QTest::mousePress(w, Qt::LeftButton, Qt::NoModifier, start);
+        for (int i = 1; i <= 10; ++i) QTest::mouseMove(w, start + QPoint(8 * i, 3 * i));
+        QTest::mouseRelease(w, Qt::LeftButton, Qt::NoModifier, start + QPoint(80, 30));
+        double after[3];
+        view->bridge()->renderer()->GetActiveCamera()->GetPosition(after);
+        QVERIFY(std::abs(after[0] - before[0]) + std::abs(after[1] - before[1]) > 1e-3);
+        QCOMPARE(view->picks().size(), std::size_t(0));
+    }
+
+    void badFileShowsErrorAndKeepsCrystal() {
+        cw::MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kLiFePO4, true));
+        const int spheres = window.crystalView()->sphereCount();
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("broken.cif");
+        {
+            QFile f(bad);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("data_broken\n_cell_length_a 5\n_cell_length_b\nloop_\n_atom_site_label\n");
+        }
+        QString shown;
+        QTimer::singleShot(200, [&shown] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                shown = box->text();
+                box->close();
+            }
+        });
+        QVERIFY(!window.openFile(bad, false));
+        QVERIFY2(!shown.isEmpty(), "no error dialog was shown");
+        QVERIFY(shown.contains("broken.cif"));
+        QCOMPARE(window.crystalView()->sphereCount(), spheres);
+        QCOMPARE(QString::fromStdString(window.crystalView()->structure().reducedFormula()),
+                 QString("LiFePO4"));
+        QVERIFY(window.windowTitle().contains("LiFePO4.cif"));
+    }
+
+    // 20,000 instanced spheres: measure the frame time of a rotation (reported, loosely bound).
+    void largeSupercellRotates() {
+        cw::Lattice lattice(Eigen::Matrix3d::Identity() * 10.0);
+        cw::Structure big(lattice, {});
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        const int zs[4] = {8, 26, 15, 3};
+        for (int i = 0; i < 160; ++i) big.addSite({zs[i % 4], {u(rng), u(rng), u(rng)}, "", 1.0});
+        cw::CrystalView view;
+        view.resize(1024, 768);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setStructure(big);
+        view.setRepeats({5, 5, 5});
+        QCOMPARE(view.sphereCount(), 20000);
+        view.grabView();
+        vtkRenderer* renderer = view.bridge()->renderer();
+        auto* renderWindow = view.bridge()->renderWindow();
+        const int frames = 10;
+        auto timeFrames = [&] {
+            QElapsedTimer timer;
+            timer.start();
+            for (int i = 0; i < frames; ++i) {
+                renderer->GetActiveCamera()->Azimuth(3.0);
+                renderWindow->Render();
+            }
+            view.grabView();  // blit + finish the last frame
+            return static_cast<double>(timer.nsecsElapsed()) / 1e6 / frames;
+        };
+        const double still = timeFrames();
+        // During a drag the interactor style announces the interaction: coarse spheres.
+        vtkObject* style = view.bridge()->interactor()->GetInteractorStyle();
+        style->InvokeEvent(vtkCommand::StartInteractionEvent);
+        const double moving = timeFrames();
+        style->InvokeEvent(vtkCommand::EndInteractionEvent);
+        QCOMPARE(view.sphereCount(), 20000);
+        qInfo("20,000 spheres, 1024x768: %.1f ms per frame at full detail, %.1f ms while rotating",
+              still, moving);
+        QVERIFY(moving < 2000.0);
+    }
+};
+
+int main(int argc, char** argv) {
+    // Before the QApplication exists, as in the application.
+    QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
+    QApplication app(argc, argv);
+    TestCrystalView test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_crystal_view.moc"

@@ -1,0 +1,267 @@
+#include "viewer/vtk_bridge.h"
+
+#include <vtkCallbackCommand.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkOpenGLFramebufferObject.h>
+#include <vtkOpenGLState.h>
+#include <vtkRenderer.h>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLExtraFunctions>
+#include <QWheelEvent>
+
+namespace cw {
+
+namespace {
+constexpr double kClickSlopPx = 4.0;
+}
+
+VtkBridge::VtkBridge(QWidget* parent) : QOpenGLWidget(parent) {
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    // Qt owns the context; VTK renders only once initializeGL has run.
+    m_renderWindow->SetReadyForRendering(false);
+    m_renderWindow->SetFrameBlitModeToNoBlit();
+    m_renderWindow->SetOwnContext(0);
+    m_renderWindow->SetForceMaximumHardwareLineWidth(1);
+    m_renderWindow->AddRenderer(m_renderer);
+    m_renderWindow->SetInteractor(m_interactor);
+    m_interactor->SetRenderWindow(m_renderWindow);
+    vtkNew<vtkInteractorStyleTrackballCamera> style;
+    m_interactor->SetInteractorStyle(style);
+
+    m_renderWindow->AddObserver(vtkCommand::WindowMakeCurrentEvent, this,
+                                &VtkBridge::onMakeCurrent);
+    auto* isCurrent = vtkCallbackCommand::New();
+    isCurrent->SetClientData(this);
+    isCurrent->SetCallback([](vtkObject*, unsigned long, void* client, void* callData) {
+        static_cast<VtkBridge*>(client)->onIsCurrent(callData);
+    });
+    m_renderWindow->AddObserver(vtkCommand::WindowIsCurrentEvent, isCurrent);
+    isCurrent->Delete();
+    m_renderWindow->AddObserver(vtkCommand::WindowFrameEvent, this, &VtkBridge::onFrame);
+}
+
+VtkBridge::~VtkBridge() {
+    makeCurrent();
+    cleanupGL();
+    doneCurrent();
+    m_renderWindow->RemoveAllObservers();
+}
+
+QSurfaceFormat VtkBridge::defaultFormat() {
+    QSurfaceFormat format;
+    format.setRenderableType(QSurfaceFormat::OpenGL);
+    format.setVersion(3, 2);
+    format.setProfile(QSurfaceFormat::CoreProfile);
+    format.setDepthBufferSize(24);
+    format.setStencilBufferSize(8);
+    format.setAlphaBufferSize(8);
+    format.setSamples(0);
+    return format;
+}
+
+vtkGenericOpenGLRenderWindow* VtkBridge::renderWindow() const {
+    return m_renderWindow;
+}
+vtkRenderer* VtkBridge::renderer() const {
+    return m_renderer;
+}
+vtkGenericRenderWindowInteractor* VtkBridge::interactor() const {
+    return m_interactor;
+}
+
+void VtkBridge::requestRender() {
+    m_dirty = true;
+    update();
+}
+
+QPointF VtkBridge::toDisplay(const QPointF& p) const {
+    const double r = pixelRatio();
+    const int h = static_cast<int>(height() * r);
+    return {p.x() * r, h - p.y() * r - 1.0};
+}
+
+QPointF VtkBridge::fromDisplay(double x, double y) const {
+    const double r = pixelRatio();
+    const int h = static_cast<int>(height() * r);
+    return {x / r, (h - 1.0 - y) / r};
+}
+
+// VTK asks this about a thousand times per frame, often in the middle of a draw: only switch
+// contexts when another one is current. QOpenGLWidget::makeCurrent() would rebind Qt's
+// framebuffer under VTK's feet.
+void VtkBridge::onMakeCurrent() {
+    QOpenGLContext* ctx = context();
+    if (ctx && QOpenGLContext::currentContext() != ctx) ctx->makeCurrent(ctx->surface());
+}
+
+void VtkBridge::onIsCurrent(void* callData) {
+    QOpenGLContext* ctx = context();
+    *static_cast<bool*>(callData) = ctx && QOpenGLContext::currentContext() == ctx;
+}
+
+void VtkBridge::onFrame() {
+    // Hardware picking renders double-buffered with swapping off: not a picture to show.
+    if (m_renderWindow->GetDoubleBuffer() && !m_renderWindow->GetSwapBuffers()) return;
+    m_dirty = false;
+    if (!m_inPaint) update();
+}
+
+void VtkBridge::initializeGL() {
+    if (m_initialized) cleanupGL();  // re-parented to another window: a new context
+    m_renderWindow->SetReadyForRendering(true);
+    m_renderWindow->OpenGLInitContext();
+    const double r = pixelRatio();
+    m_interactor->UpdateSize(static_cast<int>(width() * r), static_cast<int>(height() * r));
+    m_interactor->Initialize();
+    m_initialized = true;
+    m_dirty = true;
+    // One connection per context: a re-parented widget gets a new one.
+    disconnect(m_contextConnection);
+    m_contextConnection = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] {
+        makeCurrent();
+        cleanupGL();
+        doneCurrent();
+    });
+}
+
+void VtkBridge::cleanupGL() {
+    if (!m_initialized) return;
+    m_renderWindow->Finalize();
+    m_renderWindow->SetReadyForRendering(false);
+    m_initialized = false;
+}
+
+void VtkBridge::resizeGL(int w, int h) {
+    const double r = pixelRatio();
+    m_interactor->UpdateSize(static_cast<int>(w * r), static_cast<int>(h * r));
+    m_dirty = true;
+}
+
+void VtkBridge::paintGL() {
+    if (!m_initialized) return;
+    m_inPaint = true;
+    if (m_dirty) {
+        m_interactor->Render();
+        m_dirty = false;
+    }
+    m_inPaint = false;
+
+    QOpenGLContext* ctx = context();
+    if (QOpenGLContext::currentContext() != ctx) makeCurrent();
+    QOpenGLExtraFunctions* f = ctx->extraFunctions();
+    vtkOpenGLState* state = m_renderWindow->GetState();
+    // VTK caches GL state; Qt changed bindings behind its back. Re-read them.
+    state->ResetFramebufferBindings();
+    state->ResetGLScissorState();
+    state->ResetGLColorMaskState();
+    state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+    const GLenum buffers[1] = {GL_COLOR_ATTACHMENT0};
+    f->glDrawBuffers(1, buffers);
+    state->vtkglDisable(GL_SCISSOR_TEST);
+
+    const double r = pixelRatio();
+    const int w = static_cast<int>(width() * r), h = static_cast<int>(height() * r);
+    int* size = m_renderWindow->GetRenderFramebuffer()->GetLastSize();
+    m_renderWindow->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, w, h,
+                                           GL_COLOR_BUFFER_BIT, GL_NEAREST);
+
+    // llvmpipe leaves VTK's alpha in place and grabs come out translucent: force alpha to 1.
+    state->vtkglColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_TRUE);
+    state->vtkglClearColor(0.0, 0.0, 0.0, 1.0);
+    state->vtkglViewport(0, 0, w, h);
+    state->vtkglClear(GL_COLOR_BUFFER_BIT);
+    state->vtkglColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+}
+
+bool VtkBridge::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {
+    if (!m_initialized) return false;
+    const QPointF d = toDisplay(event->position());
+    m_interactor->SetEventInformation(static_cast<int>(d.x()), static_cast<int>(d.y()),
+                                      (event->modifiers() & Qt::ControlModifier) ? 1 : 0,
+                                      (event->modifiers() & Qt::ShiftModifier) ? 1 : 0, 0,
+                                      event->type() == QEvent::MouseButtonDblClick ? 1 : 0);
+    m_interactor->SetAltKey((event->modifiers() & Qt::AltModifier) ? 1 : 0);
+    m_interactor->InvokeEvent(vtkEvent, event);
+    return true;
+}
+
+void VtkBridge::mousePressEvent(QMouseEvent* event) {
+    unsigned long id = vtkCommand::NoEvent;
+    switch (event->button()) {
+        case Qt::LeftButton:
+            id = vtkCommand::LeftButtonPressEvent;
+            m_pressPos = event->position();
+            m_pressed = true;
+            break;
+        case Qt::MiddleButton:
+            id = vtkCommand::MiddleButtonPressEvent;
+            break;
+        case Qt::RightButton:
+            id = vtkCommand::RightButtonPressEvent;
+            break;
+        default:
+            break;
+    }
+    if (id != vtkCommand::NoEvent) forwardMouse(event, id);
+    event->accept();
+}
+
+void VtkBridge::mouseMoveEvent(QMouseEvent* event) {
+    forwardMouse(event, vtkCommand::MouseMoveEvent);
+    event->accept();
+}
+
+void VtkBridge::mouseReleaseEvent(QMouseEvent* event) {
+    unsigned long id = vtkCommand::NoEvent;
+    switch (event->button()) {
+        case Qt::LeftButton:
+            id = vtkCommand::LeftButtonReleaseEvent;
+            break;
+        case Qt::MiddleButton:
+            id = vtkCommand::MiddleButtonReleaseEvent;
+            break;
+        case Qt::RightButton:
+            id = vtkCommand::RightButtonReleaseEvent;
+            break;
+        default:
+            break;
+    }
+    if (id != vtkCommand::NoEvent) forwardMouse(event, id);
+    if (event->button() == Qt::LeftButton && m_pressed) {
+        m_pressed = false;
+        const QPointF delta = event->position() - m_pressPos;
+        if (std::abs(delta.x()) <= kClickSlopPx && std::abs(delta.y()) <= kClickSlopPx)
+            Q_EMIT clicked(event->position(), event->modifiers());
+    }
+    event->accept();
+}
+
+void VtkBridge::wheelEvent(QWheelEvent* event) {
+    if (m_initialized && event->angleDelta().y() != 0) {
+        const QPointF d = toDisplay(event->position());
+        m_interactor->SetEventInformation(static_cast<int>(d.x()), static_cast<int>(d.y()),
+                                          (event->modifiers() & Qt::ControlModifier) ? 1 : 0,
+                                          (event->modifiers() & Qt::ShiftModifier) ? 1 : 0);
+        m_interactor->InvokeEvent(event->angleDelta().y() > 0 ? vtkCommand::MouseWheelForwardEvent
+                                                              : vtkCommand::MouseWheelBackwardEvent,
+                                  event);
+    }
+    event->accept();
+}
+
+void VtkBridge::enterEvent(QEnterEvent* event) {
+    if (m_initialized) m_interactor->InvokeEvent(vtkCommand::EnterEvent, event);
+    QOpenGLWidget::enterEvent(event);
+}
+
+void VtkBridge::leaveEvent(QEvent* event) {
+    if (m_initialized) m_interactor->InvokeEvent(vtkCommand::LeaveEvent, event);
+    QOpenGLWidget::leaveEvent(event);
+}
+
+}  // namespace cw

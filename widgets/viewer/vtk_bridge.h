@@ -1,0 +1,79 @@
+#pragma once
+// The one place where VTK meets Qt6: a QOpenGLWidget that hosts a vtkGenericOpenGLRenderWindow,
+// one renderer and a vtkGenericRenderWindowInteractor (trackball camera). Debian's VTK Qt module
+// is built for Qt5, so the project carries this small bridge instead (docs: platform.md, "VTK
+// inside Qt6: the bridge").
+//
+// Requirements: QSurfaceFormat::setDefaultFormat(VtkBridge::defaultFormat()) before the
+// QApplication exists, an X server (xcb platform; Qt's offscreen platform gives QOpenGLWidget no
+// context), and vtk_module_autoinit on the executable.
+
+#include <vtkNew.h>
+#include <QOpenGLWidget>
+#include <QPoint>
+#include <QSurfaceFormat>
+
+class vtkGenericOpenGLRenderWindow;
+class vtkGenericRenderWindowInteractor;
+class vtkRenderer;
+
+namespace cw {
+
+class VtkBridge : public QOpenGLWidget {
+    Q_OBJECT
+public:
+    explicit VtkBridge(QWidget* parent = nullptr);
+    ~VtkBridge() override;
+
+    /// OpenGL 3.2 core, depth 24, stencil 8, no multisampling: what VTK's OpenGL2 backend needs.
+    static QSurfaceFormat defaultFormat();
+
+    vtkGenericOpenGLRenderWindow* renderWindow() const;
+    vtkRenderer* renderer() const;
+    vtkGenericRenderWindowInteractor* interactor() const;
+
+    /// Marks the scene as changed and schedules a repaint (VTK renders inside paintGL).
+    void requestRender();
+
+    /// Device-pixel ratio used for VTK coordinates (VTK works in device pixels).
+    double pixelRatio() const { return devicePixelRatioF(); }
+
+    /// Widget (logical, top-left origin) → VTK display coordinates (device pixels, bottom-left).
+    QPointF toDisplay(const QPointF& widgetPos) const;
+    /// VTK display coordinates → widget coordinates.
+    QPointF fromDisplay(double x, double y) const;
+
+Q_SIGNALS:
+    /// A press and release of the left button without dragging (≤ 4 px): a pick request.
+    void clicked(const QPointF& widgetPos, Qt::KeyboardModifiers modifiers);
+
+protected:
+    void initializeGL() override;
+    void resizeGL(int w, int h) override;
+    void paintGL() override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void enterEvent(QEnterEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+
+private:
+    void onMakeCurrent();
+    void onIsCurrent(void* callData);
+    void onFrame();
+    void cleanupGL();
+    bool forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
+
+    vtkNew<vtkGenericOpenGLRenderWindow> m_renderWindow;
+    vtkNew<vtkRenderer> m_renderer;
+    vtkNew<vtkGenericRenderWindowInteractor> m_interactor;
+    bool m_dirty = true;
+    bool m_inPaint = false;
+    bool m_initialized = false;
+    QMetaObject::Connection m_contextConnection;
+    QPointF m_pressPos;
+    bool m_pressed = false;
+};
+
+}  // namespace cw
