@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +15,7 @@
 #include "core/parallel.h"
 #include "core/png_image.h"
 #include "core/problem_log.h"
+#include "dataset/entry_scan.h"
 #include "dataset/store.h"
 #include "ecd/enumerate.h"
 #include "io/structure_stream.h"
@@ -32,6 +35,7 @@ std::string DatasetOptions::toJson() const {
     j["structures_per_shard"] = structuresPerShard;
     j["parameters"] = nlohmann::json::parse(sliceParametersToJson(parameters));
     j["params_hash"] = parametersHash(parameters);
+    j["dtype"] = datasetDtypeName(dtype);
     return j.dump();
 }
 
@@ -44,6 +48,49 @@ void DatasetOptions::validate() const {
     if (structuresPerShard == 0) throw ConfigError("--structures-per-shard must be positive");
     if (perStructure && *perStructure == 0) throw ConfigError("--per-structure must be positive");
     parameters.validate();
+}
+
+NpyDtype parseDatasetDtype(const std::string& name) {
+    if (name == "float32") return NpyDtype::Float32;
+    if (name == "uint16") return NpyDtype::UInt16;
+    if (name == "uint8") return NpyDtype::UInt8;
+    throw ConfigError("--dtype takes float32, uint16 or uint8, not '" + name + "'");
+}
+
+const char* datasetDtypeName(NpyDtype dtype) {
+    switch (dtype) {
+        case NpyDtype::Float32:
+            return "float32";
+        case NpyDtype::UInt16:
+            return "uint16";
+        case NpyDtype::UInt8:
+            return "uint8";
+    }
+    return "float32";
+}
+
+void encodePixels(const Image& image, NpyDtype dtype, void* out) {
+    const float* in = image.data.data();
+    const std::size_t n = image.data.size();
+    // x = scale·I is exact in double (24-bit mantissa × ≤ 16 bits), so x + 0.5 truncated is
+    // round(x) with halves up, for the clamped I ∈ [0, 1].
+    switch (dtype) {
+        case NpyDtype::Float32:
+            std::memcpy(out, in, n * sizeof(float));
+            return;
+        case NpyDtype::UInt16: {
+            auto* o = static_cast<std::uint16_t*>(out);
+            for (std::size_t i = 0; i < n; ++i)
+                o[i] = static_cast<std::uint16_t>(static_cast<double>(in[i]) * 65535.0 + 0.5);
+            return;
+        }
+        case NpyDtype::UInt8: {
+            auto* o = static_cast<std::uint8_t*>(out);
+            for (std::size_t i = 0; i < n; ++i)
+                o[i] = static_cast<std::uint8_t>(static_cast<double>(in[i]) * 255.0 + 0.5);
+            return;
+        }
+    }
 }
 
 namespace {
@@ -135,15 +182,18 @@ private:
     BuildResult m_result;
     std::size_t m_slicesThisRun = 0;
     std::size_t m_entriesRead = 0;
+    std::size_t m_entriesBeforeUnit = 0;  // entries read when the current unit began
+    std::size_t m_entriesResumed = 0;     // entries of units found finished on disk
 };
 
 void Builder::processUnit() {
     const std::size_t unit = m_units.size();
     UnitSummary summary;
-    if (fs::exists(part(unitFileName(unit))) && fs::exists(out(shardFileName(unit)))) {
+    if (unitFinished(m_s.outDir, unit)) {
         summary =
             summaryFromJson(nlohmann::json::parse(readFileToString(part(unitFileName(unit)))));
         ++m_result.unitsResumed;
+        m_entriesResumed += m_entriesRead - m_entriesBeforeUnit;
     } else if (!buildUnit(unit, summary)) {
         m_result.cancelled = true;
         m_pending.clear();
@@ -151,6 +201,7 @@ void Builder::processUnit() {
     }
     m_units.push_back(std::move(summary));
     m_pending.clear();
+    m_entriesBeforeUnit = m_entriesRead;
     ProgressEvent e;
     e.stage = "unit";
     e.step = static_cast<std::int64_t>(m_units.size());
@@ -207,35 +258,32 @@ bool Builder::buildUnit(std::size_t unit, UnitSummary& summary) {
         for (const PickTriple& t : triples[i]) jobs.push_back({i, t});
     }
 
-    NpyStackWriter writer(out(shardFileName(unit)).string(), NpyDtype::Float32,
-                          {static_cast<std::size_t>(p.size), static_cast<std::size_t>(p.size)});
+    const auto side = static_cast<std::size_t>(p.size);
+    const std::size_t itemBytes = side * side * npyItemSize(m_o.dtype);
+    NpyStackWriter writer(out(shardFileName(unit)).string(), m_o.dtype, {side, side});
     std::string manifest;
+    // Pipeline: the workers slice batch b + 1 (and encode its pixels as stored) into one buffer
+    // while a writer thread appends batch b from the other to the shard and formats its manifest
+    // rows, so the disk writes and the serial bookkeeping no longer stall the slicing.
+    struct Batch {
+        std::size_t start = 0, n = 0;
+        std::vector<Image> images;          // float32: the slicer's images, moved (no copy)
+        std::vector<unsigned char> pixels;  // integer dtypes: n encoded items of itemBytes
+        std::vector<SliceMetadata> metadata;
+    };
+    const bool asFloat = m_o.dtype == NpyDtype::Float32;
     const std::size_t batch = std::max<std::size_t>(64, static_cast<std::size_t>(m_threads) * 16);
-    std::vector<SliceResult> results;
-    for (std::size_t start = 0; start < jobs.size(); start += batch) {
-        if (m_stop.stop_requested()) return false;  // the writer removes its .part file
-        const std::size_t n = std::min(batch, jobs.size() - start);
-        results.assign(n, SliceResult{});
-        parallelFor(n, m_threads, [&](std::size_t k) {
-            const Job& job = jobs[start + k];
-            results[k] = slicers[job.structure]->slice(job.picks);
-            if (!m_s.pngDir.empty()) {
-                const Pending& src = m_pending[job.structure];
-                const std::string name = fileSafe(materialIdOf(src.structure, src.index)) + "_" +
-                                         std::to_string(job.picks[0].site) + "_" +
-                                         std::to_string(job.picks[1].site) + "_" +
-                                         std::to_string(job.picks[2].site) + ".png";
-                writePngGray((fs::path(m_s.pngDir) / name).string(), results[k].image, 8);
-            }
-        });
-        for (std::size_t k = 0; k < n; ++k) {
-            const Job& job = jobs[start + k];
+    std::array<Batch, 2> buffers;
+    const auto store = [&](const Batch& b) {
+        for (std::size_t k = 0; k < b.n; ++k) {
+            const Job& job = jobs[b.start + k];
             const Pending& src = m_pending[job.structure];
             const std::string id = materialIdOf(src.structure, src.index);
-            const SliceMetadata& m = results[k].metadata;
+            const SliceMetadata& m = b.metadata[k];
             const int split = assignSplit(id, m_o.seed, m_o.split);
             ++summary.perSplit[split];
-            writer.append(results[k].image);
+            writer.append(asFloat ? static_cast<const void*>(b.images[k].data.data())
+                                  : b.pixels.data() + k * itemBytes);
             std::string row = std::to_string(unit) + "," + std::to_string(summary.slices) + "," +
                               std::to_string(src.index) + "," + csvField(id);
             for (const Pick& pick : job.picks) {
@@ -253,13 +301,63 @@ bool Builder::buildUnit(std::size_t unit, UnitSummary& summary) {
             manifest += row;
             ++summary.slices;
         }
-        m_slicesThisRun += n;
+    };
+    // Declared last: destroyed (joined) first if anything below throws.
+    std::future<void> writing;
+    std::size_t current = 0;
+    for (std::size_t start = 0; start < jobs.size(); start += batch) {
+        if (m_stop.stop_requested()) {
+            if (writing.valid()) writing.wait();
+            return false;  // the writer removes its .part file
+        }
+        Batch& b = buffers[current];
+        b.start = start;
+        b.n = std::min(batch, jobs.size() - start);
+        if (asFloat)
+            b.images.resize(b.n);
+        else
+            b.pixels.resize(b.n * itemBytes);
+        b.metadata.resize(b.n);
+        parallelFor(b.n, m_threads, [&](std::size_t k) {
+            const Job& job = jobs[start + k];
+            SliceResult r = slicers[job.structure]->slice(job.picks);
+            if (!m_s.pngDir.empty()) {
+                const Pending& src = m_pending[job.structure];
+                const std::string name = fileSafe(materialIdOf(src.structure, src.index)) + "_" +
+                                         std::to_string(job.picks[0].site) + "_" +
+                                         std::to_string(job.picks[1].site) + "_" +
+                                         std::to_string(job.picks[2].site) + ".png";
+                writePngGray((fs::path(m_s.pngDir) / name).string(), r.image, 8);
+            }
+            if (asFloat)
+                b.images[k] = std::move(r.image);
+            else
+                encodePixels(r.image, m_o.dtype, b.pixels.data() + k * itemBytes);
+            b.metadata[k] = std::move(r.metadata);
+        });
+        if (writing.valid()) writing.get();  // rethrows a write failure
+        writing = std::async(std::launch::async, store, std::cref(b));
+        current ^= 1;
+        m_slicesThisRun += b.n;
         ProgressEvent e;
         e.stage = "slices";
         e.step = static_cast<std::int64_t>(m_slicesThisRun);
         e.scalars["structures_read"] = static_cast<double>(m_entriesRead);
+        if (m_s.expectedEntries > m_entriesResumed) {
+            // Estimated total from the share of this run's input entries done so far (the
+            // current unit's entries counted in proportion to its slices done).
+            const double unitEntries = static_cast<double>(m_entriesRead - m_entriesBeforeUnit);
+            const double done =
+                static_cast<double>(m_entriesBeforeUnit - m_entriesResumed) +
+                unitEntries * static_cast<double>(start + b.n) / static_cast<double>(jobs.size());
+            const double todo = static_cast<double>(m_s.expectedEntries - m_entriesResumed);
+            if (done > 0)
+                e.total = std::max(e.step, static_cast<std::int64_t>(std::llround(
+                                               static_cast<double>(e.step) * todo / done)));
+        }
         m_progress.report(e);
     }
+    if (writing.valid()) writing.get();
     writer.finish();
     writeFileAtomically(part(manifestPartName(unit)).string(), manifest);
     // Written last: its presence marks the unit finished.
@@ -273,68 +371,23 @@ BuildResult Builder::run() {
     fs::create_directories(fs::path(m_s.outDir) / "parts");
     if (!m_s.pngDir.empty()) fs::create_directories(m_s.pngDir);
     const nlohmann::json options = nlohmann::json::parse(m_o.toJson());
-    const fs::path optionsPath = part("options.json");
-    if (fs::exists(optionsPath)) {
-        const nlohmann::json old = nlohmann::json::parse(readFileToString(optionsPath.string()));
-        if (old != options) {
-            std::string diff;
-            for (const auto& [key, value] : options.items())
-                if (!old.contains(key) || old[key] != value)
-                    diff += (diff.empty() ? "" : ", ") + key + " (was " +
-                            (old.contains(key) ? old[key].dump() : "absent") + ", now " +
-                            value.dump() + ")";
-            throw ConfigError(
-                "'" + m_s.outDir + "' holds a data set built with other options: " + diff +
-                "; re-run the original command to resume it, or choose another --out");
-        }
-    } else {
-        writeFileAtomically(optionsPath.string(), options.dump(2) + "\n");
-    }
+    checkOrRecordOptions(m_s.outDir, options.dump());
 
-    ProblemLog problems;
+    // Every entry in order (entry_scan.h); this job's go to units, its unreadable ones are listed.
     nlohmann::json unreadable = nlohmann::json::array();
-    std::size_t offset = 0;
-    std::size_t gapsSeen = 0;
-    const auto noteGaps = [&](std::size_t from, std::size_t to) {  // bad entries [from, to)
-        for (std::size_t i = from; i < to; ++i, ++gapsSeen) {
-            const std::size_t g = offset + i;
-            if (g % static_cast<std::size_t>(m_o.shardCount) !=
-                static_cast<std::size_t>(m_o.shardIndex))
-                continue;
-            nlohmann::json item = {{"structure_index", g},
-                                   {"material_id", ""},
-                                   {"reason", "unreadable"},
-                                   {"detail", ""}};
-            if (gapsSeen < problems.problems().size()) {
-                const Problem& pr = problems.problems()[gapsSeen];
-                item["detail"] = pr.where + ": " + pr.reason;
-            }
-            unreadable.push_back(std::move(item));
-        }
-    };
-    for (const std::string& input : m_o.inputs) {
-        const std::size_t problemsBefore = problems.count();
-        std::size_t next = 0;  // next expected entry index in this file
-        const std::size_t delivered = forEachStructure(
-            input,
-            [&](Structure&& s, std::size_t index) {
-                noteGaps(next, index);
-                next = index + 1;
-                const std::size_t g = offset + index;
-                ++m_entriesRead;
-                if (g % static_cast<std::size_t>(m_o.shardCount) !=
-                    static_cast<std::size_t>(m_o.shardIndex))
-                    return !m_stop.stop_requested();
-                m_pending.push_back({std::move(s), g});
-                if (m_pending.size() == m_o.structuresPerShard) processUnit();
-                return !m_result.cancelled && !m_stop.stop_requested();
-            },
-            problems, m_stop);
-        if (m_result.cancelled || m_stop.stop_requested()) break;
-        const std::size_t entries = delivered + (problems.count() - problemsBefore);
-        noteGaps(next, entries);
-        offset += entries;
-    }
+    for (const SkippedEntry& e : scanShardEntries(
+             m_o.inputs, m_o.shardIndex, m_o.shardCount,
+             [&](const Structure&, std::size_t) { ++m_entriesRead; },
+             [&](Structure&& s, std::size_t g) {
+                 m_pending.push_back({std::move(s), g});
+                 if (m_pending.size() == m_o.structuresPerShard) processUnit();
+                 return !m_result.cancelled;
+             },
+             m_stop))
+        unreadable.push_back({{"structure_index", e.index},
+                              {"material_id", e.materialId},
+                              {"reason", e.reason},
+                              {"detail", e.detail}});
     if (!m_result.cancelled && !m_stop.stop_requested() && !m_pending.empty()) processUnit();
     if (m_stop.stop_requested()) m_result.cancelled = true;
 
@@ -379,7 +432,7 @@ BuildResult Builder::run() {
     ds["format"] = "cw-ecd-dataset";
     ds["format_version"] = kDatasetFormatVersion;
     ds["options"] = options;
-    ds["dtype"] = "float32";
+    ds["dtype"] = datasetDtypeName(m_o.dtype);
     ds["image_shape"] = {m_o.parameters.size, m_o.parameters.size};
     ds["manifest"] = "manifest.csv";
     std::size_t selected = 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/npy.h"
 #include "core/progress.h"
 #include "ecd/slicer.h"
 
@@ -32,6 +33,9 @@ struct DatasetOptions {
     std::array<double, 3> split{0.8, 0.1, 0.1};  ///< train, val, test fractions by material
     std::size_t structuresPerShard = 64;         ///< selected structures per unit (one .npy shard)
     SliceParameters parameters;
+    /// Stored pixel type: Float32 (the spec's values), UInt16 (round(65535·I): error ≤ 7.7e-6,
+    /// half the bytes) or UInt8 (round(255·I), the 8-bit export).
+    NpyDtype dtype = NpyDtype::Float32;
 
     /// The options as a JSON object text (stored in dataset.json and compared on resume).
     std::string toJson() const;
@@ -44,7 +48,18 @@ struct BuildSettings {
     std::string outDir;
     int threads = 0;     ///< ≤ 0: all hardware threads
     std::string pngDir;  ///< also write 8-bit PNGs {material_id}_{i}_{j}_{k}.png here if set
+    /// Input entries over all inputs (all jobs' entries), if known: the "slices" progress events
+    /// then carry an estimated total (for an ETA). 0: unknown, total stays 0.
+    std::size_t expectedEntries = 0;
 };
+
+/// "float32", "uint16", "uint8" → the dtype; throws ConfigError for anything else.
+NpyDtype parseDatasetDtype(const std::string& name);
+/// The name of a data-set dtype ("float32", "uint16", "uint8"), as stored in dataset.json.
+const char* datasetDtypeName(NpyDtype dtype);
+/// Writes an image's pixels as `dtype` to `out` (rows × cols elements): float32 as is, uint16 as
+/// round(65535·I), uint8 as round(255·I) (I clamped to [0, 1] by the slicer). Thread-safe.
+void encodePixels(const Image& image, NpyDtype dtype, void* out);
 
 /// What a build did.
 struct BuildResult {

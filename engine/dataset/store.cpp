@@ -128,6 +128,37 @@ std::string csvField(const std::string& text) {
 }
 
 MergeResult mergeDatasets(const std::vector<std::string>& dirs, const std::string& outDir) {
+    return mergeDatasetDirectories(dirs, outDir, DatasetLayout{});
+}
+
+void checkOrRecordOptions(const std::string& outDir, const std::string& optionsJson) {
+    const nlohmann::json options = nlohmann::json::parse(optionsJson);
+    const fs::path optionsPath = fs::path(outDir) / "parts" / "options.json";
+    if (fs::exists(optionsPath)) {
+        const nlohmann::json old = nlohmann::json::parse(readFileToString(optionsPath.string()));
+        if (old != options) {
+            std::string diff;
+            for (const auto& [key, value] : options.items())
+                if (!old.contains(key) || old[key] != value)
+                    diff += (diff.empty() ? "" : ", ") + key + " (was " +
+                            (old.contains(key) ? old[key].dump() : "absent") + ", now " +
+                            value.dump() + ")";
+            throw ConfigError(
+                "'" + outDir + "' holds a data set built with other options: " + diff +
+                "; re-run the original command to resume it, or choose another --out");
+        }
+    } else {
+        writeFileAtomically(optionsPath.string(), options.dump(2) + "\n");
+    }
+}
+
+bool unitFinished(const std::string& outDir, std::size_t unit) {
+    return fs::exists(fs::path(outDir) / "parts" / unitFileName(unit)) &&
+           fs::exists(fs::path(outDir) / shardFileName(unit));
+}
+
+MergeResult mergeDatasetDirectories(const std::vector<std::string>& dirs, const std::string& outDir,
+                                    const DatasetLayout& layout) {
     if (dirs.empty()) throw ConfigError("merge needs at least one data-set directory");
     if (fs::exists(outDir) && !fs::is_empty(outDir))
         throw ConfigError("merge output '" + outDir + "' exists and is not empty");
@@ -138,11 +169,20 @@ MergeResult mergeDatasets(const std::vector<std::string>& dirs, const std::strin
         if (!fs::exists(path)) {
             throw ConfigError("'" + dir +
                               "' is not a finished data set (no dataset.json): finish its build "
-                              "by re-running the same cwb ecd build command");
+                              "by re-running the same " +
+                              layout.buildCommand + " command");
         }
         nlohmann::json j = readJsonFile(path);
-        if (j.value("format_version", 0) != kDatasetFormatVersion)
+        if (j.value("format", std::string()) != layout.format)
+            throw ConfigError("'" + dir + "' is not a " + layout.format + " data set");
+        if (j.value("format_version", 0) != layout.formatVersion)
             throw FormatError(path, "format_version", "unsupported data-set format version");
+        for (const std::string& key : layout.sameKeys) {
+            if (!sources.empty() &&
+                j.value(key, nlohmann::json()) != sources[0].value(key, nlohmann::json()))
+                throw ConfigError("'" + dir + "' differs from '" + dirs[0] + "' in " + key +
+                                  "; only shards of one build command can be merged");
+        }
         nlohmann::json o = j.at("options");
         o.erase("shard");
         if (sources.empty())
@@ -155,7 +195,11 @@ MergeResult mergeDatasets(const std::vector<std::string>& dirs, const std::strin
     }
     fs::create_directories(outDir);
     MergeResult result;
-    std::string manifest = manifestHeader();
+    std::string manifest;
+    {
+        const std::string first = readFileToString((fs::path(dirs[0]) / layout.tableFile).string());
+        manifest = first.substr(0, first.find('\n')) + "\n";
+    }
     nlohmann::json shards = nlohmann::json::array();
     nlohmann::json skipped = nlohmann::json::array();
     nlohmann::json mergedFrom = nlohmann::json::array();
@@ -180,12 +224,12 @@ MergeResult mergeDatasets(const std::vector<std::string>& dirs, const std::strin
             }
             shards.push_back(
                 {{"file", dest},
-                 {"slices", sh.at("slices")},
+                 {layout.rowsKey, sh.at(layout.rowsKey)},
                  {"first_index", result.slices + sh.at("first_index").get<std::size_t>()}});
             shardMap.push_back(result.shards++);
         }
         // Rows: renumber the index (first field) and the shard (second); the rest is unchanged.
-        const std::string manifestPath = (fs::path(dirs[s]) / "manifest.csv").string();
+        const std::string manifestPath = (fs::path(dirs[s]) / layout.tableFile).string();
         std::istringstream in(readFileToString(manifestPath));
         std::string line;
         std::getline(in, line);  // header
@@ -204,7 +248,7 @@ MergeResult mergeDatasets(const std::vector<std::string>& dirs, const std::strin
                         std::to_string(shardMap[shard]) + line.substr(c2) + '\n';
             ++rows;
         }
-        if (rows != j.at("counts").at("slices").get<std::size_t>())
+        if (rows != j.at("counts").at(layout.rowsKey).get<std::size_t>())
             throw FormatError(manifestPath, "", "row count differs from dataset.json's count");
         result.slices += rows;
         for (const auto& item : j.at("skipped")) skipped.push_back(item);
@@ -212,7 +256,7 @@ MergeResult mergeDatasets(const std::vector<std::string>& dirs, const std::strin
             byReason[reason] += n.get<std::size_t>();
         for (const auto& [key, n] : j.at("counts").items()) counts[key] += n.get<std::size_t>();
     }
-    writeFileAtomically((fs::path(outDir) / "manifest.csv").string(), manifest);
+    writeFileAtomically((fs::path(outDir) / layout.tableFile).string(), manifest);
     nlohmann::json out = sources[0];
     out["options"]["shard"] = "merged";
     out["merged_from"] = mergedFrom;

@@ -56,6 +56,36 @@ struct MergeResult {
     std::size_t sources = 0;
 };
 
+/// What distinguishes one kind of sharded data set (ECD slices, encoded crystals) for the
+/// shared merge: dataset.json's "format", its row table, the count key of its rows (in
+/// "counts" and in each "shards" item), dataset.json keys that must agree between sources, and
+/// the command that finishes an unfinished build (for error messages).
+struct DatasetLayout {
+    std::string format = "cw-ecd-dataset";
+    int formatVersion = kDatasetFormatVersion;
+    std::string tableFile = "manifest.csv";
+    std::string rowsKey = "slices";
+    std::vector<std::string> sameKeys;
+    std::string buildCommand = "cwb ecd build";
+};
+
+/// The generic merge behind mergeDatasets: shards renumbered in the order of `dirs` (hard links
+/// where possible, copies otherwise), the first two fields (index, shard) of every table row
+/// renumbered, the table header taken from the first source, counts and skipped lists summed.
+/// Sources must be finished, of `layout.format`, with equal "options" apart from "shard" and
+/// equal `layout.sameKeys`. Throws ConfigError, IoError, FormatError.
+MergeResult mergeDatasetDirectories(const std::vector<std::string>& dirs, const std::string& outDir,
+                                    const DatasetLayout& layout);
+
+/// Records `optionsJson` (a JSON object text) as outDir/parts/options.json on a first run, and
+/// on a later run checks that it equals the recorded one. Throws ConfigError naming the keys
+/// that differ, IoError.
+void checkOrRecordOptions(const std::string& outDir, const std::string& optionsJson);
+
+/// True when unit `unit` of the data set in outDir is finished: its shard
+/// (shardFileName) and its marker parts/unitFileName exist.
+bool unitFinished(const std::string& outDir, std::size_t unit);
+
 /// Joins finished data-set directories (typically the `--shard I/N` builds of one command) into
 /// `outDir`: shards renumbered in the order of `dirs`, files hard-linked where possible and
 /// copied otherwise, manifest rows renumbered (global index, shard), counts and skipped lists

@@ -346,14 +346,22 @@ Xtal2PngImage readXtal2PngFile(const std::string& path) {
         image.pixels = std::move(a.u8);
     } else {
         const PngPixels png = readPng(path);
-        if (png.channels != 1 || png.bitDepth != 8) {
-            throw FormatError(path, "", "an xtal2png image must be 8-bit grayscale (PNG mode \"L\"), this one has " +
+        // Generative models often save RGB(A): the colour channels are averaged (alpha
+        // ignored) and rounded half to even, as NumPy would.
+        const int colours = png.channels >= 3 ? 3 : 1;
+        if (png.bitDepth != 8 || png.channels == 2) {
+            throw FormatError(path, "", "an xtal2png image must be 8-bit grayscale (PNG mode \"L\") or RGB(A), this one has " +
                                             std::to_string(png.channels) + " channel(s) of " +
                                             std::to_string(png.bitDepth) + " bits");
         }
         if (png.width != png.height) throw FormatError(path, "", "an xtal2png image must be square");
         image.side = png.width;
-        image.pixels.assign(png.samples.begin(), png.samples.end());
+        image.pixels.resize(static_cast<std::size_t>(png.width) * png.height);
+        for (std::size_t i = 0; i < image.pixels.size(); ++i) {
+            double sum = 0;
+            for (int c = 0; c < colours; ++c) sum += png.samples[i * png.channels + c];
+            image.pixels[i] = static_cast<std::uint8_t>(std::nearbyint(sum / colours));
+        }
     }
     if (image.side < kEncodingHeaderWidth + 1) {
         throw FormatError(path, "", "image too small for xtal2png (at least 13 × 13 pixels)");

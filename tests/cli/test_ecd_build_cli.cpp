@@ -74,6 +74,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("other options") && r.err.contains("window"), qPrintable(r.err));
     }
 
+    void uint16WithProgressEta() {
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath("ds");
+        auto r = runCwb(buildArgs(out, {"--dtype", "uint16", "--progress"}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("counting input entries") && r.err.contains("%"),
+                 qPrintable(r.err));
+        const QJsonObject ds = QJsonDocument::fromJson(readAll(out + "/dataset.json")).object();
+        QCOMPARE(ds["dtype"].toString(), QString("uint16"));
+        QVERIFY(readAll(out + "/images-00000.npy").contains("'descr': '<u2'"));
+        // --expected skips the count; the default dtype against this directory is refused.
+        r = runCwb(buildArgs(out, {"--expected", "12"}));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("dtype"), qPrintable(r.err));
+        r = runCwb(buildArgs(out, {"--dtype", "uint16", "--expected", "12", "--progress"}));
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QVERIFY2(!r.err.contains("counting"), qPrintable(r.err));
+        QVERIFY2(r.out.contains("(3 resumed)"), qPrintable(r.out));
+        r = runCwb(buildArgs(tmp.filePath("bad"), {"--dtype", "float16"}));
+        QCOMPARE(r.exitCode, 2);
+    }
+
     void shardsThenMerge() {
         QTemporaryDir tmp;
         auto r = runCwb(buildArgs(tmp.filePath("full")));

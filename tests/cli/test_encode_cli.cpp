@@ -103,13 +103,13 @@ void TestEncodeCli::errors() {
     QCOMPARE(r.exitCode, 2);
     r = cw::test::runCwb({"encode", "xtal2ping", m_nacl, "--out", path("x.png")});
     QCOMPARE(r.exitCode, 2);
-    // A colour image is not an xtal2png image.
-    const QString rgb = path("rgb.png");
+    // A 16-bit image is not an xtal2png image (8-bit grayscale, or RGB that is averaged).
+    const QString deep = path("deep.png");
     cw::Image img(64, 64, 0.5f);
-    cw::writePngColor(rgb.toStdString(), img, cw::ColorMap::Viridis);
-    r = cw::test::runCwb({"decode", "xtal2png", rgb, "--out", path("x.cif")});
+    cw::writePngGray(deep.toStdString(), img, 16);
+    r = cw::test::runCwb({"decode", "xtal2png", deep, "--out", path("x.cif")});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY(r.err.contains("grayscale"));
+    QVERIFY2(r.err.contains("8-bit") && r.err.contains("deep.png"), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestEncodeCli)

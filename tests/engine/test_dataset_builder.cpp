@@ -4,6 +4,7 @@
 // and another command line against an existing directory is refused.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -87,6 +88,15 @@ std::map<std::string, std::string> slicesByKey(const std::string& dir) {
     return out;
 }
 
+/// Keeps the "slices" events.
+class SliceEventLog final : public cw::ProgressSink {
+public:
+    void report(const cw::ProgressEvent& e) override {
+        if (e.stage == "slices") events.push_back(e);
+    }
+    std::vector<cw::ProgressEvent> events;
+};
+
 /// Requests a stop when the first unit has been written.
 class StopAfterUnit final : public cw::ProgressSink {
 public:
@@ -158,6 +168,77 @@ private Q_SLOTS:
             QCOMPARE(QString::fromStdString(r[28]),
                      QString::fromStdString(cw::parametersHash(o.parameters)));
         }
+    }
+
+    void integerDtypesStoreRoundedFloatPixels() {
+        QTemporaryDir tmp;
+        const std::string f = tmp.path().toStdString() + "/f32";
+        build(smallOptions(), f, 2);
+        const nlohmann::json fds = datasetJson(f);
+        QCOMPARE(fds["dtype"].get<std::string>(), std::string("float32"));
+        for (const auto& [dtype, scale] : {std::pair{cw::NpyDtype::UInt16, 65535.0},
+                                           std::pair{cw::NpyDtype::UInt8, 255.0}}) {
+            const std::string name = cw::datasetDtypeName(dtype);
+            const std::string dir = tmp.path().toStdString() + "/" + name;
+            cw::DatasetOptions o = smallOptions();
+            o.dtype = dtype;
+            build(o, dir, 2);
+            const nlohmann::json ds = datasetJson(dir);
+            QCOMPARE(ds["dtype"].get<std::string>(), name);
+            QCOMPARE(ds["options"]["dtype"].get<std::string>(), name);
+            // Same slices, same manifest; only the pixel type differs.
+            QCOMPARE(cw::readFileToString(dir + "/manifest.csv"),
+                     cw::readFileToString(f + "/manifest.csv"));
+            QCOMPARE(ds["shards"].size(), fds["shards"].size());
+            std::size_t pixels = 0;
+            for (std::size_t s = 0; s < ds["shards"].size(); ++s) {
+                const std::string file = ds["shards"][s]["file"].get<std::string>();
+                const cw::NpyArray a = cw::readNpy(dir + "/" + file);
+                const cw::NpyArray ref = cw::readNpy(f + "/" + file);
+                QVERIFY(a.dtype == dtype);
+                QVERIFY(a.shape == ref.shape);
+                for (std::size_t i = 0; i < ref.f32.size(); ++i, ++pixels) {
+                    const long expected = std::lround(scale * static_cast<double>(ref.f32[i]));
+                    const long got = dtype == cw::NpyDtype::UInt16 ? long{a.u16[i]} : long{a.u8[i]};
+                    if (got != expected)
+                        QFAIL(qPrintable(QString("%1 pixel %2 of %3: %4, expected round(%5·%6) = %7")
+                                             .arg(name.c_str())
+                                             .arg(i)
+                                             .arg(file.c_str())
+                                             .arg(got)
+                                             .arg(scale)
+                                             .arg(static_cast<double>(ref.f32[i]), 0, 'g', 9)
+                                             .arg(expected)));
+                }
+            }
+            QVERIFY(pixels > 0);
+            // Resuming with another dtype is refused and names it.
+            try {
+                build(smallOptions(), dir, 1);
+                QFAIL("a float32 build over a uint dataset was accepted");
+            } catch (const cw::ConfigError& e) {
+                QVERIFY2(std::string(e.what()).find("dtype") != std::string::npos, e.what());
+            }
+        }
+        QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::parseDatasetDtype("float16"));
+    }
+
+    void expectedEntriesGiveAnEstimatedTotal() {
+        QTemporaryDir tmp;
+        cw::BuildSettings s;
+        s.outDir = tmp.path().toStdString() + "/ds";
+        s.threads = 2;
+        s.expectedEntries = cw::readStructures(kSmall).size();
+        SliceEventLog log;
+        const cw::BuildResult r = cw::buildDataset(smallOptions(), s, log);
+        QVERIFY(!log.events.empty());
+        for (const auto& e : log.events) QVERIFY(e.total >= e.step && e.total > 0);
+        QCOMPARE(log.events.back().step, static_cast<std::int64_t>(r.slices));
+        QCOMPARE(log.events.back().total, static_cast<std::int64_t>(r.slices));
+        // Unknown: no total.
+        SliceEventLog unknown;
+        build(smallOptions(), tmp.path().toStdString() + "/ds2", 1, {}, &unknown);
+        for (const auto& e : unknown.events) QCOMPARE(e.total, std::int64_t{0});
     }
 
     void threadCountDoesNotChangeBytes() {

@@ -7,7 +7,9 @@
 #include <cmath>
 #include <mutex>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/png_image.h"
 #include "core/parallel.h"
 #include "encoding/crystens.h"
 #include "encoding/xtal2png.h"
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void rejectsTooManySitesAndDisorder();
     void cellChoices();
     void pngRoundTrip();
+    void rgbInputIsAveraged();
     void refinementLowersPairwiseError();
     void symmetrizeRecoversRockSalt();
     void largerImageWithMaxSites();
@@ -171,6 +174,22 @@ void TestXtal2Png::pngRoundTrip() {
     // Not an xtal2png image.
     cw::Xtal2PngImage blank{64, std::vector<std::uint8_t>(64 * 64, 0)};
     QVERIFY_THROWS_EXCEPTION(cw::ValueError, cw::decodeXtal2Png(blank));
+}
+
+void TestXtal2Png::rgbInputIsAveraged() {
+    // A model that saves RGB: channels (p − 1, p, p + 1) average back to p.
+    const cw::Xtal2PngImage gray = cw::encodeXtal2Png(cw::test::rockSaltNaCl());
+    std::vector<std::uint8_t> rgb;
+    for (std::uint8_t p : gray.pixels) {
+        const int lo = p > 0 && p < 255 ? p - 1 : p, hi = p > 0 && p < 255 ? p + 1 : p;
+        rgb.insert(rgb.end(), {std::uint8_t(lo), p, std::uint8_t(hi)});
+    }
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("rgb.png").toStdString();
+    cw::writeFileAtomically(path, cw::encodePng(gray.side, gray.side, 3, 8, rgb.data()));
+    const cw::Xtal2PngImage back = cw::readXtal2PngFile(path);
+    QCOMPARE(back.side, gray.side);
+    QVERIFY(back.pixels == gray.pixels);
 }
 
 void TestXtal2Png::refinementLowersPairwiseError() {

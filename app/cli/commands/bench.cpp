@@ -3,6 +3,7 @@
 // storage). Prints figures only; nothing here is a test.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -30,6 +31,7 @@ struct BenchOptions {
     int threads = 0;
     std::size_t latencySamples = 200;
     bool skipBuild = false;
+    std::string dtype = "float32";
 };
 
 double secondsSince(Clock::time_point t) {
@@ -112,31 +114,41 @@ int runBenchEcd(const BenchOptions& o) {
     }
 
     if (!o.skipBuild) {
-        // End to end: read, filter, enumerate, slice, store (256², float32 shards + manifest).
+        // End to end: read, filter, enumerate, slice, store (shards of --dtype + manifest), at
+        // 256² and 64².
         const auto tmp = std::filesystem::temp_directory_path() /
                          ("cwb-bench-" + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(tmp);
         const std::string input = (tmp / "input.json").string();
         writeStructures(input, structures);
-        DatasetOptions d;
-        d.inputs = {input};
-        d.perStructure = o.perStructure;
-        d.maxSites = o.maxSites;
-        d.maxEAboveHull.reset();
-        BuildSettings bs;
-        bs.outDir = (tmp / "ds").string();
-        bs.threads = threads;
-        NullProgressSink sink;
-        const auto t0 = Clock::now();
-        const BuildResult r = buildDataset(d, bs, sink);
-        const double s = secondsSince(t0);
-        std::uintmax_t bytes = 0;
-        for (const auto& e : std::filesystem::directory_iterator(bs.outDir))
-            if (e.is_regular_file()) bytes += e.file_size();
-        std::printf(
-            "build 256² end to end: %zu slices in %.2f s = %.0f slices/s = %.0f "
-            "slices/s/core, %.1f MB/s written (%.0f MB)\n",
-            r.slices, s, r.slices / s, r.slices / s / threads, bytes / s / 1e6, bytes / 1e6);
+        for (int size : {256, 64}) {
+            DatasetOptions d;
+            d.inputs = {input};
+            d.perStructure = o.perStructure;
+            d.maxSites = o.maxSites;
+            d.maxEAboveHull.reset();
+            d.parameters.size = size;
+            d.dtype = parseDatasetDtype(o.dtype);
+            BuildSettings bs;
+            bs.outDir = (tmp / ("ds" + std::to_string(size))).string();
+            bs.threads = threads;
+            NullProgressSink sink;
+            const auto t0 = Clock::now();
+            const std::clock_t c0 = std::clock();  // CPU time of all threads
+            const BuildResult r = buildDataset(d, bs, sink);
+            const double s = secondsSince(t0);
+            const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
+            std::uintmax_t bytes = 0;
+            for (const auto& e : std::filesystem::directory_iterator(bs.outDir))
+                if (e.is_regular_file()) bytes += e.file_size();
+            std::printf(
+                "build %3d² %s end to end: %zu slices in %.2f s = %.0f slices/s = %.0f "
+                "slices/s/core, %.1f MB/s written (%.0f MB); CPU %.2f s = %.0f slices per "
+                "CPU-second\n",
+                size, o.dtype.c_str(), r.slices, s, r.slices / s, r.slices / s / threads,
+                bytes / s / 1e6, bytes / 1e6, cpu, r.slices / cpu);
+            std::filesystem::remove_all(bs.outDir);
+        }
         std::filesystem::remove_all(tmp);
     }
     return kExitOk;
@@ -162,6 +174,9 @@ void registerBenchCommand(CLI::App& app) {
     ecd->add_option("--latency-samples", o->latencySamples, "Slices timed one by one")
         ->capture_default_str();
     ecd->add_flag("--no-build", o->skipBuild, "Skip the end-to-end build");
+    ecd->add_option("--dtype", o->dtype, "Stored pixel type of the end-to-end build")
+        ->check(CLI::IsMember({"float32", "uint16", "uint8"}))
+        ->capture_default_str();
     setAction(ecd, [o] { return runBenchEcd(*o); });
     addBenchEncodeCommand(*bench);
 }

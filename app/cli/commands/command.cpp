@@ -30,6 +30,7 @@ void registerCommands(CLI::App& app) {
     registerConvertCommand(app);
     registerVersionCommand(app);
     registerEcdCommand(app);
+    registerCrystensCommand(app);
     registerEncodeCommands(app);
     registerBenchCommand(app);
 }

@@ -28,6 +28,7 @@ void registerInfoCommand(CLI::App& app);
 void registerConvertCommand(CLI::App& app);
 void registerVersionCommand(CLI::App& app);
 void registerEcdCommand(CLI::App& app);  // commands/ecd.cpp: cwb ecd slice|chgcar|build|merge
+void registerCrystensCommand(CLI::App& app);  // commands/crystens.cpp: cwb crystens build|merge
 void registerEncodeCommands(CLI::App& app);  // commands/encode.cpp: cwb encode|decode
 void registerBenchCommand(CLI::App& app);  // commands/bench.cpp: cwb bench ecd
 void addBenchEncodeCommand(CLI::App& bench);  // commands/bench_encode.cpp: cwb bench encode

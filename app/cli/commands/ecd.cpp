@@ -11,11 +11,13 @@
 #include <optional>
 #include <stop_token>
 #include <thread>
+#include <unistd.h>
 
 #include "commands/command.h"
 #include "core/error.h"
 #include "core/npy.h"
 #include "core/png_image.h"
+#include "core/problem_log.h"
 #include "dataset/builder.h"
 #include "dataset/store.h"
 #include "ecd/chgcar.h"
@@ -243,6 +245,8 @@ struct BuildOptions {
     std::string volumePerAtom = "1.0";
     std::string amplitude = "uniform";
     std::string maxEAboveHull = "0.1";
+    std::string dtype = "float32";
+    std::optional<std::size_t> expected;  ///< input entries, for the ETA (counted if unset)
     bool progress = false;
 };
 
@@ -292,6 +296,7 @@ int runBuild(BuildOptions o) {
         d.maxEAboveHull.reset();
     else
         d.maxEAboveHull = parseVolumePerAtom(o.maxEAboveHull).value_or(0.1);
+    d.dtype = parseDatasetDtype(o.dtype);
     d.validate();
 
     // SIGINT/SIGTERM only set a flag; a watcher turns it into a stop request.
@@ -310,6 +315,30 @@ int runBuild(BuildOptions o) {
     });
     ProgressLine line("slices", o.progress);
     SliceEvents events(line);
+    // The inputs are streamed, so the builder knows the total only if told: count the entries
+    // first (parsing only, ~1 % of the build time) when the progress line is shown.
+    if (o.expected) {
+        o.settings.expectedEntries = *o.expected;
+    } else if (o.progress || ::isatty(STDERR_FILENO)) {
+        std::fputs("counting input entries…", stderr);
+        std::fflush(stderr);
+        std::size_t entries = 0;
+        try {
+            for (const std::string& input : d.inputs) {
+                if (stopSource.stop_requested()) break;
+                ProblemLog problems;
+                entries += forEachStructure(
+                    input, [](Structure&&, std::size_t) { return true; }, problems,
+                    stopSource.get_token());
+                entries += problems.count();
+            }
+            std::fprintf(stderr, " %zu\n", entries);
+            o.settings.expectedEntries = entries;
+        } catch (const Error& e) {
+            // A damaged input: the build itself reports it after the entries before the damage.
+            std::fprintf(stderr, " not counted (%s): no ETA\n", e.what());
+        }
+    }
     const BuildResult r = buildDataset(d, o.settings, events, stopSource.get_token());
     line.finish();
     watcher.request_stop();
@@ -436,6 +465,15 @@ void registerEcdCommand(CLI::App& app) {
     buildCmd->add_option("--amplitude", build->amplitude, "Blob amplitude: uniform or z")
         ->check(CLI::IsMember({"uniform", "z"}))
         ->capture_default_str();
+    buildCmd
+        ->add_option("--dtype", build->dtype,
+                     "Stored pixel type: float32 (exact), uint16 (round(65535·I), half the "
+                     "bytes), uint8 (round(255·I))")
+        ->check(CLI::IsMember({"float32", "uint16", "uint8"}))
+        ->capture_default_str();
+    buildCmd->add_option("--expected", build->expected,
+                         "Number of input entries, for the progress ETA (default: counted first "
+                         "when the progress line is shown)");
     buildCmd->add_flag("--progress", build->progress,
                        "Print the progress line even when stderr is not a terminal");
     setAction(buildCmd, [build] { return runBuild(*build); });
