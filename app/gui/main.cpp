@@ -1,6 +1,7 @@
 // crystal-workbench: the desktop workbench.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSettings>
 #include <QSurfaceFormat>
 #include <QTimer>
 #include <array>
@@ -57,7 +58,8 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription("Crystal Workbench: crystals as images for machine learning");
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("file", "Crystal file to open (CIF, POSCAR, JSON, XYZ)");
+    parser.addPositionalArgument(
+        "file", "Crystal file, collection (MP / Alexandria JSON) or folder to open");
     QCommandLineOption screenshot("screenshot", "Save a PNG of the window to <path> and exit.",
                                   "path");
     QCommandLineOption pick("pick", "Pick sites I,J,K (zero translation) to define the plane.",
@@ -66,7 +68,10 @@ int main(int argc, char** argv) {
         "export-figures", "Write view.png, slice.png and slice.npy of the picks to <dir> and exit.",
         "dir");
     QCommandLineOption cells("cells", "Show NA,NB,NC unit cells (1–5 each).", "NA,NB,NC");
+    QCommandLineOption resetSettings("reset-settings",
+                                     "Forget the saved window layout and recent files first.");
     parser.addOption(cells);
+    parser.addOption(resetSettings);
     parser.addOption(screenshot);
     parser.addOption(pick);
     parser.addOption(exportFigures);
@@ -98,8 +103,11 @@ int main(int argc, char** argv) {
     }
     const bool batch = parser.isSet(screenshot) || parser.isSet(exportFigures);
 
+    if (parser.isSet(resetSettings)) QSettings().clear();
     cw::MainWindow window;
     window.resize(1440, 900);
+    // Batch runs (screenshots, figures) use the default layout, so that they are reproducible.
+    if (!batch) window.restoreLayout();
     window.crystalView()->setRepeats(repeats);
     bool opened = true;
     if (!files.isEmpty()) opened = window.openFile(files.first(), batch);

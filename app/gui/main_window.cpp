@@ -1,14 +1,21 @@
 #include "main_window.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QMenuBar>
-#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
 
+#include "controllers/file_controller.h"
 #include "core/error.h"
-#include "io/structure_stream.h"
+#include "panels/collection_browser.h"
+#include "panels/crystens_panel.h"
+#include "panels/log_panel.h"
 #include "panels/slice_panel.h"
 #include "panels/structure_panel.h"
 #include "symmetry/space_group.h"
@@ -16,24 +23,25 @@
 
 namespace cw {
 
+namespace {
+// Bump when the docks change, so that an old saved layout is not applied to new docks.
+constexpr int kLayoutVersion = 2;
+}  // namespace
+
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent),
       m_crystalView(new CrystalView),
       m_structurePanel(new StructurePanel),
-      m_slicePanel(new SlicePanel) {
+      m_slicePanel(new SlicePanel),
+      m_crysTensPanel(new CrysTensPanel),
+      m_collectionBrowser(new CollectionBrowser),
+      m_logPanel(new LogPanel),
+      m_files(new FileController(m_collectionBrowser, this, this)) {
     setWindowTitle("Crystal Workbench");
     setCentralWidget(m_crystalView);
-
-    auto* structureDock = new QDockWidget("Structure", this);
-    structureDock->setObjectName("structureDock");
-    structureDock->setWidget(m_structurePanel);
-    addDockWidget(Qt::RightDockWidgetArea, structureDock);
-    auto* sliceDock = new QDockWidget("ECD slice", this);
-    sliceDock->setObjectName("sliceDock");
-    sliceDock->setWidget(m_slicePanel);
-    addDockWidget(Qt::RightDockWidgetArea, sliceDock);
-    resizeDocks({structureDock, sliceDock}, {260, 520}, Qt::Vertical);
-    resizeDocks({sliceDock}, {380}, Qt::Horizontal);
+    setAcceptDrops(true);
+    buildDocks();
+    buildMenus();
 
     connect(m_crystalView, &CrystalView::picksChanged, m_slicePanel, &SlicePanel::setPicks);
     connect(m_crystalView, &CrystalView::picksCleared, m_slicePanel, &SlicePanel::clearPicks);
@@ -43,36 +51,136 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { statusBar()->showMessage(message); });
     m_crystalView->setSliceParameters(m_slicePanel->parameters());
 
+    connect(m_files, &FileController::structureOpened, this, &MainWindow::showStructure);
+    connect(m_files, &FileController::errorReported, m_logPanel, &LogPanel::error);
+    connect(m_files, &FileController::errorReported, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(m_files, &FileController::infoReported, m_logPanel, &LogPanel::info);
+    connect(m_collectionBrowser, &CollectionBrowser::entrySkipped, m_logPanel, &LogPanel::warning);
+    statusBar()->showMessage(
+        "Open a crystal (CIF, POSCAR, pymatgen JSON, XYZ), an MP / Alexandria collection or a "
+        "folder; or drop one on the window");
+}
+
+void MainWindow::buildDocks() {
+    auto dock = [this](QWidget* panel, const QString& title, const char* name,
+                       Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(panel);
+        addDockWidget(area, d);
+        return d;
+    };
+    QDockWidget* structure =
+        dock(m_structurePanel, "Structure", "structureDock", Qt::RightDockWidgetArea);
+    QDockWidget* slice = dock(m_slicePanel, "ECD slice", "sliceDock", Qt::RightDockWidgetArea);
+    QDockWidget* crysTens =
+        dock(m_crysTensPanel, "CrysTens / xtal2png", "crysTensDock", Qt::BottomDockWidgetArea);
+    QDockWidget* collection =
+        dock(m_collectionBrowser, "Collection", "collectionDock", Qt::BottomDockWidgetArea);
+    QDockWidget* messages = dock(m_logPanel, "Messages", "messagesDock", Qt::BottomDockWidgetArea);
+    // The right column runs the full height; the bottom row sits under the 3-D view.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    splitDockWidget(crysTens, collection, Qt::Horizontal);
+    splitDockWidget(collection, messages, Qt::Vertical);
+    resizeDocks({structure, slice}, {300, 560}, Qt::Vertical);
+    resizeDocks({slice}, {400}, Qt::Horizontal);
+    resizeDocks({crysTens}, {340}, Qt::Vertical);
+    resizeDocks({crysTens, collection}, {660, 380}, Qt::Horizontal);
+    resizeDocks({collection, messages}, {220, 120}, Qt::Vertical);
+    m_defaultState = saveState(kLayoutVersion);
+}
+
+void MainWindow::buildMenus() {
     QMenu* fileMenu = menuBar()->addMenu("&File");
-    QAction* open = fileMenu->addAction("&Open…", this, &MainWindow::chooseFile);
-    open->setShortcut(QKeySequence::Open);
+    fileMenu->addAction("&Open…", this, &MainWindow::chooseFile)->setShortcut(QKeySequence::Open);
+    fileMenu->addAction("Open &Folder…", this, &MainWindow::chooseFolder);
+    m_recentMenu = fileMenu->addMenu("&Recent");
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fileMenu->addSeparator();
     fileMenu->addAction("&Quit", this, &QWidget::close)->setShortcut(QKeySequence::Quit);
-    statusBar()->showMessage("Open a crystal: CIF, POSCAR, pymatgen / MP / Alexandria JSON, XYZ");
+
+    m_viewMenu = menuBar()->addMenu("&View");
+    for (QDockWidget* d : findChildren<QDockWidget*>())
+        m_viewMenu->addAction(d->toggleViewAction());
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction("&Reset Layout", this,
+                          [this] { restoreState(m_defaultState, kLayoutVersion); });
+}
+
+void MainWindow::fillRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = m_files->recentFiles();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openFile(path); });
+    if (recent.isEmpty())
+        m_recentMenu->addAction("(none)")->setEnabled(false);
+    else
+        m_recentMenu->addAction("&Clear", m_files, &FileController::clearRecentFiles);
 }
 
 void MainWindow::chooseFile() {
-    const QString path = QFileDialog::getOpenFileName(this, "Open crystal");
+    const QString path = QFileDialog::getOpenFileName(
+        this, "Open crystal or collection", {},
+        "Crystals and collections (*.cif *.mcif *.vasp *.poscar POSCAR* CONTCAR* *.json *.xyz "
+        "*.extxyz *.gz *.bz2);;All files (*)");
+    if (!path.isEmpty()) openFile(path);
+}
+
+void MainWindow::chooseFolder() {
+    const QString path = QFileDialog::getExistingDirectory(this, "Open folder of crystals");
     if (!path.isEmpty()) openFile(path);
 }
 
 bool MainWindow::openFile(const QString& path, bool quiet) {
+    return m_files->open(path, quiet);
+}
+
+void MainWindow::showStructure(const Structure& structure, const QString& source) {
     try {
-        const Structure structure = readStructure(path.toStdString());
         const SpaceGroupInfo sg = analyzeSpaceGroup(structure);
         m_structurePanel->showStructure(
             structure,
             QString("%1 (%2)").arg(QString::fromStdString(sg.international)).arg(sg.number));
         m_slicePanel->setStructure(structure);
         m_crystalView->setStructure(structure);
-        setWindowTitle(QString("Crystal Workbench — %1").arg(path));
-        statusBar()->showMessage(QString("Opened %1").arg(path));
-        return true;
+        m_crysTensPanel->setStructure(structure);
+        setWindowTitle(QString("Crystal Workbench — %1").arg(source));
+        statusBar()->showMessage(QString("Opened %1").arg(source));
     } catch (const Error& e) {
+        m_logPanel->error(QString("%1: %2").arg(source, QString::fromStdString(e.what())));
         statusBar()->showMessage(QString::fromStdString(e.what()));
-        if (!quiet)
-            QMessageBox::critical(this, "Cannot open crystal", QString::fromStdString(e.what()));
-        return false;
     }
+}
+
+void MainWindow::restoreLayout() {
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::saveLayout() const {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState(kLayoutVersion));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile()) return;
+    if (urls.size() > 1)
+        m_logPanel->info(QString("%1 items dropped: opening the first").arg(urls.size()));
+    openFile(urls.first().toLocalFile());
+    event->acceptProposedAction();
 }
 
 }  // namespace cw

@@ -17,6 +17,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QStandardPaths>
 #include <QtTest>
 #include <random>
 
@@ -291,6 +292,8 @@ int main(int argc, char** argv) {
     // Before the QApplication exists, as in the application.
     QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
     QApplication app(argc, argv);
+    // MainWindow remembers recent files in QSettings: keep them out of the user's own.
+    QStandardPaths::setTestModeEnabled(true);
     TestCrystalView test;
     return QTest::qExec(&test, argc, argv);
 }

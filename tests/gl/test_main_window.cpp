@@ -1,0 +1,116 @@
+// The window's file handling: a structure file opens directly, a collection fills the browser
+// and opens its first entry, errors reach the Messages panel, recent files are remembered, and
+// the dock layout survives a restart. Needs an X server (the 3-D view is a QOpenGLWidget).
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include "main_window.h"
+#include "panels/collection_browser.h"
+#include "panels/collection_model.h"
+#include "panels/crystens_panel.h"
+#include "panels/log_panel.h"
+#include "viewer/crystal_view.h"
+#include "viewer/vtk_bridge.h"
+
+namespace {
+const QString kLiFePO4 = QString(CW_SOURCE_DIR) + "/resources/examples/LiFePO4.cif";
+const QString kCollections = QStringLiteral(CW_TEST_DATA_DIR "/collections");
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        if (QGuiApplication::platformName() != "xcb")
+            QSKIP("GL tests need an X server (run under xvfb-run); platform is not xcb");
+        QStandardPaths::setTestModeEnabled(true);  // QSettings away from the user's own
+        QSettings().clear();
+    }
+
+    void structureFileOpensDirectly() {
+        cw::MainWindow window;
+        window.show();
+        QVERIFY(window.openFile(kLiFePO4, true));
+        QCOMPARE(QString::fromStdString(window.crystalView()->structure().reducedFormula()),
+                 QString("LiFePO4"));
+        QVERIFY(window.crysTensPanel()->hasEncoding());
+        QCOMPARE(window.collectionBrowser()->model()->rowCount(), 0);
+        QCOMPARE(QSettings().value("recentFiles").toStringList().value(0),
+                 QFileInfo(kLiFePO4).absoluteFilePath());
+    }
+
+    void collectionFillsTheBrowserAndOpensItsFirstEntry() {
+        cw::MainWindow window;
+        window.show();
+        QSignalSpy finished(window.collectionBrowser(), &cw::CollectionBrowser::loadFinished);
+        QVERIFY(window.openFile(kCollections + "/mp_small.json.gz", true));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(window.collectionBrowser()->model()->rowCount(), 12);
+        QCOMPARE(QString::fromStdString(window.crystalView()->structure().id()),
+                 QString("mp-1000"));
+        QVERIFY(window.windowTitle().contains("mp-1000"));
+        window.collectionBrowser()->setFilterText("Fe3O4");
+        window.collectionBrowser()->activateRow(0);
+        QCOMPARE(QString::fromStdString(window.crystalView()->structure().reducedFormula()),
+                 QString("Fe3O4"));
+    }
+
+    void folderOpensInTheBrowser() {
+        cw::MainWindow window;
+        QSignalSpy finished(window.collectionBrowser(), &cw::CollectionBrowser::loadFinished);
+        QVERIFY(window.openFile(kCollections + "/folder", true));
+        QVERIFY(finished.wait(10000));
+        QVERIFY(window.collectionBrowser()->model()->rowCount() >= 4);
+        QVERIFY(window.logPanel()->messages().filter("skipped: ").size() >= 1);  // broken.cif
+    }
+
+    void errorsGoToTheLog() {
+        cw::MainWindow window;
+        QVERIFY(!window.openFile(kCollections + "/no-such-file.cif", true));
+        QVERIFY(window.logPanel()->messages().last().startsWith("error: "));
+        QSignalSpy finished(window.collectionBrowser(), &cw::CollectionBrowser::loadFinished);
+        QVERIFY(window.openFile(kCollections + "/mp_broken.json", true));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(window.logPanel()->messages().filter("skipped: ").size(), 3);
+    }
+
+    void layoutIsRememberedAndViewMenuListsDocks() {
+        {
+            cw::MainWindow window;
+            window.show();
+            auto* messages = window.findChild<QDockWidget*>("messagesDock");
+            QVERIFY(messages);
+            messages->hide();
+            window.close();  // saves the layout
+        }
+        cw::MainWindow window;
+        window.restoreLayout();
+        window.show();
+        QVERIFY(!window.findChild<QDockWidget*>("messagesDock")->isVisible());
+        QVERIFY(window.findChild<QDockWidget*>("crysTensDock")->isVisible());
+        QMenu* view = nullptr;
+        for (QAction* action : window.menuBar()->actions())
+            if (action->text() == "&View") view = action->menu();
+        QVERIFY(view);
+        QStringList titles;
+        for (QAction* action : view->actions()) titles << action->text();
+        for (const char* dock :
+             {"Structure", "ECD slice", "CrysTens / xtal2png", "Collection", "Messages"})
+            QVERIFY2(titles.contains(dock), qPrintable(titles.join(", ")));
+        QSettings().clear();
+    }
+};
+
+int main(int argc, char** argv) {
+    QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("CrystalWorkbenchTest");
+    QApplication::setApplicationName("test_main_window");
+    TestMainWindow test;
+    return QTest::qExec(&test, argc, argv);
+}
+#include "test_main_window.moc"

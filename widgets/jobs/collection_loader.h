@@ -1,0 +1,49 @@
+#pragma once
+// Reads a collection (an MP / Alexandria JSON file, a folder, a multi-block CIF…) off the GUI
+// thread: a worker QObject living on a QThread that streams forEachStructure and sends the
+// entries in batches by queued signals. Cancelled through a std::stop_token between entries.
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <stop_token>
+#include <vector>
+
+#include "crystal/structure.h"
+
+namespace cw {
+
+/// One entry of a collection, with the strings the browser shows computed off the GUI thread.
+struct CollectionEntry {
+    Structure structure;
+    QString formula;   ///< reduced formula, "Fe2O3"
+    QString elements;  ///< element symbols in Z order, "O Fe"
+};
+
+/// Entries read since the last batch and the problems met meanwhile ("file:entry 3 (mp-1): …").
+struct CollectionBatch {
+    std::vector<CollectionEntry> entries;
+    QStringList problems;
+    qint64 entriesRead = 0;  ///< entries read so far, bad ones included
+};
+
+class CollectionLoader : public QObject {
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    /// Reads `path` (runs on the loader's thread; call it by a queued invocation). Emits
+    /// batchReady (at most every 100 ms or 500 entries), then exactly one finished. Never throws.
+    void load(const QString& path, quint64 generation, std::stop_token stop);
+
+Q_SIGNALS:
+    void batchReady(quint64 generation, const cw::CollectionBatch& batch);
+    /// `error` is empty unless the file as a whole failed (entries before the damage were sent).
+    void finished(quint64 generation, qint64 delivered, qint64 problems, bool cancelled,
+                  const QString& error);
+};
+
+}  // namespace cw
+
+Q_DECLARE_METATYPE(cw::CollectionBatch)
