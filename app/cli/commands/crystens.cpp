@@ -1,15 +1,12 @@
 // cwb crystens build|merge: data sets of CrysTens tensors or xtal2png images from structure
 // collections, with a property table and a split by material (docs/encoding-datasets.md).
-#include <atomic>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <optional>
-#include <stop_token>
 #include <string>
-#include <thread>
+#include <tuple>
 
+#include "build_job.h"
 #include "commands/command.h"
 #include "core/error.h"
 #include "dataset/encoding_builder.h"
@@ -42,75 +39,20 @@ private:
     ProgressSink& m_target;
 };
 
-std::atomic<bool> g_crystensInterrupted{false};
-extern "C" void onCrystensInterrupt(int) {
-    g_crystensInterrupted.store(true);
-}
-
-int parseShardPart(const std::string& text, const std::string& whole) {
-    try {
-        std::size_t used = 0;
-        const int v = std::stoi(text, &used);
-        if (used == text.size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw ConfigError("--shard takes I/N, not '" + whole + "'");
-}
-
-std::optional<double> parseEAboveHull(const std::string& text) {
-    if (text == "off") return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const double v = std::stod(text, &used);
-        if (used == text.size() && v >= 0) return v;
-    } catch (const std::exception&) {
-    }
-    throw ConfigError("--max-e-above-hull takes a non-negative energy (eV/atom) or 'off', not '" +
-                      text + "'");
-}
-
 int runCrystensBuild(CrystensBuildOptions o) {
     EncodingDatasetOptions& d = o.dataset;
     d.encoding = parseDatasetEncoding(o.encoding);
     d.cell = parseCellChoice(o.cell);
-    const std::size_t slash = o.shard.find('/');
-    if (slash == std::string::npos) throw ConfigError("--shard takes I/N, not '" + o.shard + "'");
-    d.shardIndex = parseShardPart(o.shard.substr(0, slash), o.shard);
-    d.shardCount = parseShardPart(o.shard.substr(slash + 1), o.shard);
+    std::tie(d.shardIndex, d.shardCount) = parseShard(o.shard);
     d.split = parseSplitFractions(o.split);
-    d.maxEAboveHull = parseEAboveHull(o.maxEAboveHull);
+    d.maxEAboveHull = parseMaxEAboveHull(o.maxEAboveHull);
     d.validate();
 
-    // SIGINT/SIGTERM only set a flag; a watcher turns it into a stop request.
-    g_crystensInterrupted.store(false);
-    std::signal(SIGINT, onCrystensInterrupt);
-    std::signal(SIGTERM, onCrystensInterrupt);
-    std::stop_source stopSource;
-    std::jthread watcher([&stopSource](std::stop_token done) {
-        while (!done.stop_requested()) {
-            if (g_crystensInterrupted.load()) {
-                stopSource.request_stop();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
+    const InterruptToStop interrupt;
     ProgressLine line("structures", o.progress);
     StructureEvents events(line);
-    EncodingBuildResult r;
-    try {
-        r = buildEncodingDataset(d, o.settings, events, stopSource.get_token());
-    } catch (...) {
-        watcher.request_stop();
-        std::signal(SIGINT, SIG_DFL);
-        std::signal(SIGTERM, SIG_DFL);
-        throw;
-    }
+    const EncodingBuildResult r = buildEncodingDataset(d, o.settings, events, interrupt.token());
     line.finish();
-    watcher.request_stop();
-    watcher.join();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
 
     if (r.cancelled) {
         std::fprintf(stderr,

@@ -1,9 +1,7 @@
 // cwb ecd slice|chgcar: one synthetic ECD slice of a crystal (docs/ecd-slices.md), or the real
 // slice of a VASP CHGCAR-format file on the plane of three picks, written as .npy or PNG.
 #include <algorithm>
-#include <atomic>
 #include <cctype>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -11,8 +9,10 @@
 #include <optional>
 #include <stop_token>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
+#include "build_job.h"
 #include "commands/command.h"
 #include "core/error.h"
 #include "core/npy.h"
@@ -262,11 +262,6 @@ private:
     ProgressSink& m_target;
 };
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void onInterrupt(int) {
-    g_interrupted.store(true);
-}
-
 std::optional<double> parseVolumePerAtom(const std::string& text) {
     if (text == "off") return std::nullopt;
     try {
@@ -285,34 +280,15 @@ int runBuild(BuildOptions o) {
         d.perStructure.reset();
     else
         d.perStructure = static_cast<std::size_t>(parseInteger(o.perStructure, "--per-structure"));
-    const std::vector<std::string> shard = split(o.shard, '/');
-    if (shard.size() != 2) throw ConfigError("--shard takes I/N, not '" + o.shard + "'");
-    d.shardIndex = parseInteger(shard[0], "--shard");
-    d.shardCount = parseInteger(shard[1], "--shard");
+    std::tie(d.shardIndex, d.shardCount) = parseShard(o.shard);
     d.split = parseSplitFractions(o.split);
     d.parameters.volumePerAtom = parseVolumePerAtom(o.volumePerAtom);
     d.parameters.amplitude = parseAmplitude(o.amplitude);
-    if (o.maxEAboveHull == "off")
-        d.maxEAboveHull.reset();
-    else
-        d.maxEAboveHull = parseVolumePerAtom(o.maxEAboveHull).value_or(0.1);
+    d.maxEAboveHull = parseMaxEAboveHull(o.maxEAboveHull);
     d.dtype = parseDatasetDtype(o.dtype);
     d.validate();
 
-    // SIGINT/SIGTERM only set a flag; a watcher turns it into a stop request.
-    g_interrupted.store(false);
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    std::stop_source stopSource;
-    std::jthread watcher([&stopSource](std::stop_token done) {
-        while (!done.stop_requested()) {
-            if (g_interrupted.load()) {
-                stopSource.request_stop();
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
+    const InterruptToStop interrupt;
     ProgressLine line("slices", o.progress);
     SliceEvents events(line);
     // The inputs are streamed, so the builder knows the total only if told: count the entries
@@ -325,11 +301,11 @@ int runBuild(BuildOptions o) {
         std::size_t entries = 0;
         try {
             for (const std::string& input : d.inputs) {
-                if (stopSource.stop_requested()) break;
+                if (interrupt.requested()) break;
                 ProblemLog problems;
                 entries += forEachStructure(
                     input, [](Structure&&, std::size_t) { return true; }, problems,
-                    stopSource.get_token());
+                    interrupt.token());
                 entries += problems.count();
             }
             std::fprintf(stderr, " %zu\n", entries);
@@ -339,12 +315,8 @@ int runBuild(BuildOptions o) {
             std::fprintf(stderr, " not counted (%s): no ETA\n", e.what());
         }
     }
-    const BuildResult r = buildDataset(d, o.settings, events, stopSource.get_token());
+    const BuildResult r = buildDataset(d, o.settings, events, interrupt.token());
     line.finish();
-    watcher.request_stop();
-    watcher.join();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
 
     std::size_t skipped = 0;
     for (const auto& [reason, n] : r.skippedByReason) skipped += n;
