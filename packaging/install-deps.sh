@@ -11,6 +11,7 @@ engine_packages=(
   libeigen3-dev libsymspg-dev gemmi-dev tao-pegtl-dev libstb-dev zlib1g-dev libbz2-dev
   libcli11-dev nlohmann-json3-dev libtorch-dev libbenchmark-dev
   qt6-base-dev   # QtTest: the test executables use it even for engine tests
+  python3-numpy  # tests check that NumPy reads the data sets (numpy.load, mmap)
 )
 gui_packages=(
   libqt6opengl6-dev qt6-charts-dev qt6-svg-dev
