@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "main_window.h"
+#include "panels/crystens_panel.h"
 #include "panels/slice_panel.h"
 #include "viewer/crystal_view.h"
 #include "viewer/figure_export.h"
@@ -65,8 +66,10 @@ int main(int argc, char** argv) {
     QCommandLineOption pick("pick", "Pick sites I,J,K (zero translation) to define the plane.",
                             "I,J,K");
     QCommandLineOption exportFigures(
-        "export-figures", "Write view.png, slice.png and slice.npy of the picks to <dir> and exit.",
+        "export-figures", "Write view.png, slice.png, slice.npy and crystens.png of the picks to <dir> and exit.",
         "dir");
+    QCommandLineOption exportWidth(
+        "export-width", "Width of the exported view.png in pixels (default 1600).", "px", "1600");
     QCommandLineOption cells("cells", "Show NA,NB,NC unit cells (1–5 each).", "NA,NB,NC");
     QCommandLineOption resetSettings("reset-settings",
                                      "Forget the saved window layout and recent files first.");
@@ -75,6 +78,7 @@ int main(int argc, char** argv) {
     parser.addOption(screenshot);
     parser.addOption(pick);
     parser.addOption(exportFigures);
+    parser.addOption(exportWidth);
     parser.process(app);
 
     cw::PickTriple picks;
@@ -95,6 +99,12 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "crystal-workbench: --cells expects NA,NB,NC, each 1 to 5\n");
             return 2;
         }
+    }
+    bool widthOk = false;
+    const int viewWidth = parser.value(exportWidth).toInt(&widthOk);
+    if (!widthOk || viewWidth < 16 || viewWidth > 16384) {
+        std::fprintf(stderr, "crystal-workbench: --export-width expects 16 to 16384 pixels\n");
+        return 2;
     }
     const QStringList files = parser.positionalArguments();
     if (parser.isSet(exportFigures) && (files.isEmpty() || !parser.isSet(pick))) {
@@ -122,10 +132,17 @@ int main(int argc, char** argv) {
         const QString dir = parser.value(exportFigures);
         cw::SlicePanel* panel = window.slicePanel();
         QObject::connect(panel, &cw::SlicePanel::sliceReady, &window,
-                         [&window, panel, dir](const cw::SliceResult& slice) {
+                         [&window, panel, dir, viewWidth](const cw::SliceResult& slice) {
                              try {
+                                 const cw::CrysTensPanel* crysTens = window.crysTensPanel();
+                                 if (!crysTens->hasEncoding()) {
+                                     std::fprintf(stderr,
+                                                  "crystal-workbench: no crystens.png: %s\n",
+                                                  qPrintable(crysTens->errorMessage()));
+                                     crysTens = nullptr;
+                                 }
                                  cw::exportFigures(dir, *window.crystalView(), slice,
-                                                   panel->colorMap());
+                                                   panel->colorMap(), crysTens, viewWidth);
                                  QApplication::exit(0);
                              } catch (const cw::Error& e) {
                                  std::fprintf(stderr, "crystal-workbench: %s\n", e.what());

@@ -52,6 +52,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_crystalView->setSliceParameters(m_slicePanel->parameters());
 
     connect(m_files, &FileController::structureOpened, this, &MainWindow::showStructure);
+    connect(m_files, &FileController::chgcarOpened, m_slicePanel, &SlicePanel::setChgcar);
     connect(m_files, &FileController::errorReported, m_logPanel, &LogPanel::error);
     connect(m_files, &FileController::errorReported, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
@@ -98,6 +99,13 @@ void MainWindow::buildMenus() {
     m_recentMenu = fileMenu->addMenu("&Recent");
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     fileMenu->addSeparator();
+    QMenu* exportMenu = fileMenu->addMenu("&Export Figure");
+    exportMenu->addAction("&ECD Slice…", m_slicePanel, &SlicePanel::exportFigureDialog)
+        ->setObjectName("exportSliceFigureMenu");
+    exportMenu->addAction("&CrysTens / xtal2png…", m_crysTensPanel,
+                          &CrysTensPanel::exportFigureDialog)
+        ->setObjectName("exportCrysTensFigureMenu");
+    fileMenu->addSeparator();
     fileMenu->addAction("&Quit", this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
     m_viewMenu = menuBar()->addMenu("&View");
@@ -123,7 +131,7 @@ void MainWindow::chooseFile() {
     const QString path = QFileDialog::getOpenFileName(
         this, "Open crystal or collection", {},
         "Crystals and collections (*.cif *.mcif *.vasp *.poscar POSCAR* CONTCAR* *.json *.xyz "
-        "*.extxyz *.gz *.bz2);;All files (*)");
+        "*.extxyz *.gz *.bz2 CHGCAR* AECCAR* ELFCAR* LOCPOT* *CHGCAR*);;All files (*)");
     if (!path.isEmpty()) openFile(path);
 }
 

@@ -7,6 +7,8 @@
 #include <vtkInteractorObserver.h>
 #include <vtkRenderer.h>
 #include <QApplication>
+#include <QClipboard>
+#include <QMenu>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
@@ -23,6 +25,7 @@
 
 #include "core/image.h"
 #include "core/npy.h"
+#include "crystal/elements.h"
 #include "ecd/slicer.h"
 #include "io/structure_stream.h"
 #include "main_window.h"
@@ -182,6 +185,22 @@ private Q_SLOTS:
         const cw::Image npy = cw::readNpyImage(dir.filePath("slice.npy").toStdString());
         QCOMPARE(cw::maxAbsDifference(npy, panel->currentSlice()->image), 0.0);
 
+        // At a chosen resolution, independent of the window: view.png 4000 px wide, not blank,
+        // plus the CrysTens figure; the widget's own picture is unchanged afterwards.
+        const QSize before = view->grabView().size();
+        QTemporaryDir big;
+        cw::exportFigures(big.path(), *view, *panel->currentSlice(), panel->colorMap(),
+                          window.crysTensPanel(), 4000);
+        const QImage hires(big.filePath("view.png"));
+        QCOMPARE(hires.width(), 4000);
+        QVERIFY(hires.height() > 1000);
+        QSet<QRgb> colours;
+        for (int y = 0; y < hires.height(); y += 23)
+            for (int x = 0; x < hires.width(); x += 23) colours.insert(hires.pixel(x, y));
+        QVERIFY2(colours.size() > 50, "the 4000-px view looks blank");
+        QVERIFY(!QImage(big.filePath("crystens.png")).isNull());
+        QCOMPARE(view->grabView().size(), before);
+
         // Esc clears the picks and the slice.
         QSignalSpy cleared(view, &cw::CrystalView::picksCleared);
         QTest::keyClick(view->bridge(), Qt::Key_Escape);
@@ -193,6 +212,73 @@ private Q_SLOTS:
         // A plain click starts a new selection.
         click(*view, b, Qt::NoModifier);
         QCOMPARE(view->picks(), std::vector<Pick>{pickOf(*view, b)});
+    }
+
+    void atomHoverAndContextMenu() {
+        cw::MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.openFile(kLiFePO4, true));
+        cw::CrystalView* view = window.crystalView();
+        view->grabView();
+        const std::vector<int> visible = visibleAtoms(*view);
+        QVERIFY(!visible.empty());
+        const int atom = visible.front();
+        const cw::DisplayedAtom& a = view->atoms()[static_cast<std::size_t>(atom)];
+        const cw::Site& site = view->structure().site(static_cast<std::size_t>(a.site));
+        const QString tip = view->atomToolTip(atom);
+        QVERIFY2(tip.startsWith(cw::element(site.z).symbol), qPrintable(tip));
+        QVERIFY(tip.contains(QString("site %1").arg(a.site)));
+        QVERIFY(tip.contains("translation ("));
+        QVERIFY(view->atomToolTip(-1).isEmpty());
+
+        std::unique_ptr<QMenu> menu(view->atomMenu(atom));
+        QStringList names;
+        for (QAction* action : menu->actions()) names << action->objectName();
+        for (const char* name : {"centreOnAtom", "copyCoordinates", "selectAtom"})
+            QVERIFY2(names.contains(name), name);
+        auto action = [&](const char* name) {
+            return menu->findChild<QAction*>(name) ? menu->findChild<QAction*>(name)
+                                                   : menu->actions()[names.indexOf(name)];
+        };
+
+        // Copy Coordinates: fractional and Cartesian on the clipboard.
+        QGuiApplication::clipboard()->clear();
+        action("copyCoordinates")->trigger();
+        const QString copied = QGuiApplication::clipboard()->text();
+        const Eigen::Vector3d frac = site.frac + a.translation.cast<double>();
+        const Eigen::Vector3d cart = view->structure().lattice().toCartesian(frac);
+        QCOMPARE(copied, view->atomCoordinatesText(atom));
+        QVERIFY2(copied.contains(QString("frac: (%1, %2, %3)")
+                                     .arg(frac.x(), 0, 'f', 6)
+                                     .arg(frac.y(), 0, 'f', 6)
+                                     .arg(frac.z(), 0, 'f', 6)),
+                 qPrintable(copied));
+        QVERIFY(copied.contains(QString("cart: (%1, %2, %3) Å")
+                                    .arg(cart.x(), 0, 'f', 6)
+                                    .arg(cart.y(), 0, 'f', 6)
+                                    .arg(cart.z(), 0, 'f', 6)));
+
+        // Centre View on Atom: the focal point is the atom, the atom projects to the middle.
+        action("centreOnAtom")->trigger();
+        double focal[3];
+        view->bridge()->renderer()->GetActiveCamera()->GetFocalPoint(focal);
+        QVERIFY((Eigen::Vector3d(focal[0], focal[1], focal[2]) - a.position).norm() < 1e-9);
+        view->grabView();
+        const QPointF centre = view->projectToWidget(a.position);
+        QVERIFY(std::abs(centre.x() - view->bridge()->width() / 2.0) < 3.0);
+        QVERIFY(std::abs(centre.y() - view->bridge()->height() / 2.0) < 3.0);
+
+        // Select: the atom is the one pick.
+        action("selectAtom")->trigger();
+        QCOMPARE(view->picks(), (std::vector<Pick>{Pick{a.site, a.translation}}));
+
+        // A right click without drag on an atom opens the menu.
+        const QPointF p = view->projectToWidget(a.position);
+        QTest::mouseClick(view->bridge(), Qt::RightButton, Qt::NoModifier, p.toPoint());
+        QTRY_VERIFY_WITH_TIMEOUT(qobject_cast<QMenu*>(QApplication::activePopupWidget()), 2000);
+        QApplication::activePopupWidget()->close();
     }
 
     void dragRotatesWithoutPicking() {

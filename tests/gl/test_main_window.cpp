@@ -1,6 +1,7 @@
 // The window's file handling: a structure file opens directly, a collection fills the browser
 // and opens its first entry, errors reach the Messages panel, recent files are remembered, and
 // the dock layout survives a restart. Needs an X server (the 3-D view is a QOpenGLWidget).
+#include <QDir>
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QSettings>
@@ -13,6 +14,7 @@
 #include "panels/collection_model.h"
 #include "panels/crystens_panel.h"
 #include "panels/log_panel.h"
+#include "panels/slice_panel.h"
 #include "viewer/crystal_view.h"
 #include "viewer/vtk_bridge.h"
 
@@ -41,6 +43,38 @@ private Q_SLOTS:
         QCOMPARE(window.collectionBrowser()->model()->rowCount(), 0);
         QCOMPARE(QSettings().value("recentFiles").toStringList().value(0),
                  QFileInfo(kLiFePO4).absoluteFilePath());
+    }
+
+    void chgcarOpensWithItsRealSlice() {
+        cw::MainWindow window;
+        window.show();
+        const QString chgcar = QString(CW_TEST_DATA_DIR) + "/ecd/CHGCAR.nospin.gz";
+        QVERIFY(window.openFile(chgcar, true));
+        QCOMPARE(window.crystalView()->structure().size(), std::size_t(1));
+        cw::SlicePanel* panel = window.slicePanel();
+        QVERIFY(panel->hasChgcar());
+        QSignalSpy real(panel, &cw::SlicePanel::realSliceReady);
+        // bcc Li has one site: three images of it define the plane.
+        panel->setPicks({cw::Pick{0, {0, 0, 0}}, cw::Pick{0, {1, 0, 0}}, cw::Pick{0, {0, 1, 0}}});
+        QVERIFY(real.wait(5000));
+        QVERIFY(panel->currentRealSlice().has_value());
+        QVERIFY(!panel->realImage().isNull());
+        if (!qEnvironmentVariableIsEmpty("CW_KEEP_FIGURES")) {  // a picture to look at
+            window.resize(1440, 900);
+            QTest::qWait(300);
+            window.grab().save(QDir::temp().filePath("cw_chgcar_window.png"));
+        }
+        // Another crystal drops the density.
+        QVERIFY(window.openFile(kLiFePO4, true));
+        QVERIFY(!panel->hasChgcar());
+    }
+
+    void exportMenuListsThePanels() {
+        cw::MainWindow window;
+        QStringList names;
+        for (QAction* a : window.menuBar()->findChildren<QAction*>()) names << a->objectName();
+        QVERIFY(names.contains("exportSliceFigureMenu"));
+        QVERIFY(names.contains("exportCrysTensFigureMenu"));
     }
 
     void collectionFillsTheBrowserAndOpensItsFirstEntry() {

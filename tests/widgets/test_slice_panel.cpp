@@ -1,12 +1,16 @@
 // The ECD slice panel computes on its worker thread exactly the engine's slice for the picks and
 // parameters it holds, drops stale requests and reports bad planes.
+#include <QApplication>
 #include <QComboBox>
+#include <QMouseEvent>
+#include <QWheelEvent>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QtTest>
 
 #include "core/image.h"
+#include "ecd/chgcar.h"
 #include "ecd/slicer.h"
 #include "known_structures.h"
 #include "panels/slice_panel.h"
@@ -110,6 +114,79 @@ private Q_SLOTS:
         panel.setStructure(cw::test::diamondSilicon());
         QVERIFY(!panel.currentSlice().has_value());
         QVERIFY(panel.image().isNull());
+    }
+
+    void wheelZoomsAndDragPans() {
+        cw::SlicePanel panel;
+        panel.resize(400, 700);
+        panel.show();
+        panel.setStructure(cw::test::rockSaltNaCl());
+        QSignalSpy ready(&panel, &cw::SlicePanel::sliceReady);
+        panel.setPicks(naclPicks());
+        QVERIFY(ready.wait(5000));
+        QCOMPARE(panel.visibleRect(), QRectF(0, 0, 256, 256));
+        auto* picture = panel.findChild<QLabel*>("slicePicture");
+        QVERIFY(picture);
+        const QPointF middle(picture->contentsRect().center());
+        // Two wheel steps in at the middle: 1.25² zoom, still centred.
+        QWheelEvent wheel(middle, picture->mapToGlobal(middle), QPoint(), QPoint(0, 240),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(picture, &wheel);
+        QVERIFY(std::abs(panel.zoom() - 1.5625) < 1e-9);
+        const QRectF zoomed = panel.visibleRect();
+        QVERIFY(std::abs(zoomed.width() - 256 / 1.5625) < 1e-6);
+        QVERIFY(std::abs(zoomed.center().x() - 128.0) < 1.0);
+        // The picture shows the zoomed part: the pixmap's pixels come from the middle.
+        QVERIFY(!picture->pixmap().isNull());
+        // A drag to the right pans to the left part of the slice.
+        QMouseEvent press(QEvent::MouseButtonPress, middle, picture->mapToGlobal(middle),
+                          Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(picture, &press);
+        const QPointF to = middle + QPointF(40, 0);
+        QMouseEvent move(QEvent::MouseMove, to, picture->mapToGlobal(to), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(picture, &move);
+        QMouseEvent release(QEvent::MouseButtonRelease, to, picture->mapToGlobal(to),
+                            Qt::LeftButton, Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(picture, &release);
+        QVERIFY(panel.visibleRect().center().x() < zoomed.center().x() - 1.0);
+        QCOMPARE(panel.visibleRect().width(), zoomed.width());
+        // Panning never leaves the image; zoom is clamped to 1…32.
+        panel.pan(-10000, -10000);
+        QVERIFY(std::abs(panel.visibleRect().left()) < 1e-9);
+        QVERIFY(std::abs(panel.visibleRect().top()) < 1e-9);
+        panel.setZoom(1000);
+        QCOMPARE(panel.zoom(), 32.0);
+        // A double click shows the whole slice again.
+        QMouseEvent dbl(QEvent::MouseButtonDblClick, middle, picture->mapToGlobal(middle),
+                        Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(picture, &dbl);
+        QCOMPARE(panel.visibleRect(), QRectF(0, 0, 256, 256));
+    }
+
+    void chgcarSliceBesideTheSynthetic() {
+        const auto data = std::make_shared<const cw::ChgcarData>(
+            cw::readChgcar(std::string(CW_TEST_DATA_DIR) + "/ecd/CHGCAR.nospin.gz"));
+        cw::SlicePanel panel;
+        panel.setStructure(data->structure);
+        panel.setChgcar(data);
+        QVERIFY(panel.hasChgcar());
+        QSignalSpy ready(&panel, &cw::SlicePanel::sliceReady);
+        QSignalSpy real(&panel, &cw::SlicePanel::realSliceReady);
+        const PickTriple picks{Pick{0, {0, 0, 0}}, Pick{0, {1, 0, 0}}, Pick{0, {0, 1, 0}}};
+        panel.setPicks(picks);
+        QVERIFY(real.wait(5000));
+        QCOMPARE(ready.count(), 1);
+        const cw::SliceResult expected = cw::sliceChgcar(*data, picks, panel.parameters());
+        QVERIFY(panel.currentRealSlice().has_value());
+        QCOMPARE(cw::maxAbsDifference(panel.currentRealSlice()->image, expected.image), 0.0);
+        QCOMPARE(panel.realImage().size(), QSize(expected.image.cols, expected.image.rows));
+        QVERIFY(panel.findChild<QLabel*>("realSlicePicture")->isVisibleTo(&panel));
+        // A new structure forgets the density.
+        panel.setStructure(cw::test::rockSaltNaCl());
+        QVERIFY(!panel.hasChgcar());
+        QVERIFY(!panel.currentRealSlice().has_value());
+        QVERIFY(!panel.findChild<QLabel*>("realSlicePicture")->isVisibleTo(&panel));
     }
 };
 

@@ -34,6 +34,14 @@ void SliceWorker::process() {
         Q_EMIT finished(request->id, result, static_cast<double>(timer.nsecsElapsed()) / 1e6);
     } catch (const std::exception& e) {
         Q_EMIT failed(request->id, QString::fromUtf8(e.what()));
+        return;
+    }
+    if (!request->chgcar) return;
+    try {
+        SliceResult real = sliceChgcar(*request->chgcar, request->picks, request->parameters);
+        Q_EMIT realFinished(request->id, real);
+    } catch (const std::exception& e) {
+        Q_EMIT realFailed(request->id, QString::fromUtf8(e.what()));
     }
 }
 

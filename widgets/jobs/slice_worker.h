@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "crystal/structure.h"
+#include "ecd/chgcar.h"
 #include "ecd/slicer.h"
 
 namespace cw {
@@ -19,6 +20,8 @@ struct SliceRequest {
     std::shared_ptr<const Structure> structure;
     SliceParameters parameters;
     PickTriple picks;
+    /// When set (a CHGCAR is open), the real slice of its density is computed too.
+    std::shared_ptr<const ChgcarData> chgcar;
 };
 
 /// Lives in a worker QThread; submit() may be called from any thread.
@@ -31,6 +34,9 @@ public:
 Q_SIGNALS:
     void finished(quint64 id, const cw::SliceResult& result, double milliseconds);
     void failed(quint64 id, const QString& message);
+    /// The real (CHGCAR) slice of request `id`: ρ in e/Å³, not clamped.
+    void realFinished(quint64 id, const cw::SliceResult& result);
+    void realFailed(quint64 id, const QString& message);
 
 private:
     void process();

@@ -1,7 +1,10 @@
 #include "panels/crystens_panel.h"
 
+#include <QAction>
+#include <QFileDialog>
 #include <QGridLayout>
 #include <QLabel>
+#include <QMessageBox>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -14,6 +17,7 @@
 #include "core/error.h"
 #include "core/image.h"
 #include "core/png_image.h"
+#include "panels/figure_writer.h"
 #include "crystal/elements.h"
 #include "symmetry/space_group.h"
 
@@ -28,8 +32,8 @@ constexpr const char* kFeatureNames[12] = {"E = Z − 1", "x", "y", "z", "a", "b
 constexpr const char* kCrysTensFeatureNames[12] = {
     "Z", "x", "y", "z", "a", "b", "c", "α", "β", "γ", "space group", "(unused, 0)"};
 // Legend colours of the block outlines drawn over the images.
-const QColor kHeaderColor(255, 170, 0);
-const QColor kBlockColor(0, 200, 255);
+const QColor kHeaderColor = kEncodingHeaderColor;
+const QColor kBlockColor = kEncodingBlockColor;
 const QString kHoverHint = "Hover over a pixel to see what it encodes.";
 
 }  // namespace
@@ -63,19 +67,7 @@ protected:
             p.fillRect(r, palette().color(QPalette::Mid));
             return;
         }
-        p.setRenderHint(QPainter::SmoothPixmapTransform, false);
-        p.drawImage(r, m_image);
-        const double scale = r.width() / double(kSide);
-        auto at = [&](int pixel) { return pixel * scale; };
-        p.setBrush(Qt::NoBrush);
-        p.setPen(QPen(kHeaderColor, 1));
-        p.drawRect(QRectF(r.left() + at(0), r.top() + at(kEncodingHeaderWidth),
-                          at(kEncodingHeaderWidth), at(m_sites)));
-        p.drawRect(QRectF(r.left() + at(kEncodingHeaderWidth), r.top() + at(0), at(m_sites),
-                          at(kEncodingHeaderWidth)));
-        p.setPen(QPen(kBlockColor, 1));
-        p.drawRect(QRectF(r.left() + at(kEncodingHeaderWidth), r.top() + at(kEncodingHeaderWidth),
-                          at(m_sites), at(m_sites)));
+        paintEncodingImage(p, r, m_image, m_sites);
     }
     void mouseMoveEvent(QMouseEvent* event) override {
         const QRect r = imageRect();
@@ -150,6 +142,45 @@ CrysTensPanel::CrysTensPanel(QWidget* parent)
     layout->addWidget(legend);
     clearImages();
     m_title->setText("Open a crystal to see its xtal2png and CrysTens encodings.");
+
+    auto* exportAction = new QAction("Export Figure…", this);
+    exportAction->setObjectName("exportCrysTensFigure");
+    connect(exportAction, &QAction::triggered, this, &CrysTensPanel::exportFigureDialog);
+    for (PixelImageView* view : m_views) {
+        view->addAction(exportAction);
+        view->setContextMenuPolicy(Qt::ActionsContextMenu);
+    }
+}
+
+int CrysTensPanel::siteCount() const {
+    return m_xtal2png && m_structure ? static_cast<int>(m_structure->size()) : 0;
+}
+
+void CrysTensPanel::exportFigure(const QString& path, int pngWidth) const {
+    if (!hasEncoding())
+        throw ValueError(path.toStdString() + ": no CrysTens encoding to export" +
+                         (m_error.isEmpty() ? std::string() : " (" + m_error.toStdString() + ")"));
+    const QString title =
+        QString("%1: xtal2png and CrysTens (%2 sites, space group %3)")
+            .arg(QString::fromStdString(m_structure->reducedFormula()))
+            .arg(siteCount())
+            .arg(m_spaceGroup);
+    writeCrysTensFigure(path, m_images, siteCount(), title, pngWidth);
+}
+
+void CrysTensPanel::exportFigureDialog() {
+    if (!hasEncoding()) {
+        QMessageBox::information(this, "Export figure", "There is no CrysTens encoding to export.");
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, "Export CrysTens figure",
+                                                      "crystens.png", figureFileFilter());
+    if (path.isEmpty()) return;
+    try {
+        exportFigure(path);
+    } catch (const Error& e) {
+        QMessageBox::warning(this, "Export figure", QString::fromStdString(e.what()));
+    }
 }
 
 void CrysTensPanel::clearImages() {

@@ -46,6 +46,14 @@ public:
     /// The hover line currently shown.
     QString statusText() const;
 
+    /// Sites of the encoded structure (0 without an encoding): the block outlines' extent.
+    int siteCount() const;
+    /// The five images with their outlines as a figure (.png `pngWidth` wide, .svg, .pdf).
+    /// Throws ValueError without an encoding, ConfigError for another suffix, IoError.
+    void exportFigure(const QString& path, int pngWidth = 1600) const;
+    /// Asks for a file and exports (context menu, File → Export).
+    void exportFigureDialog();
+
 private:
     void showHover(int image, int row, int column);
     void clearImages();

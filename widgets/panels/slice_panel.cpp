@@ -1,15 +1,25 @@
 #include "panels/slice_panel.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
+#include <QWheelEvent>
+#include <QMessageBox>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
+#include "core/error.h"
 #include "jobs/slice_worker.h"
+#include "panels/figure_writer.h"
 
 namespace cw {
 
@@ -40,6 +50,8 @@ QDoubleSpinBox* doubleBox(const char* name, double lo, double hi, double step, i
 SlicePanel::SlicePanel(QWidget* parent)
     : QWidget(parent),
       m_picture(new QLabel),
+      m_realPicture(new QLabel),
+      m_realCaption(new QLabel),
       m_atomsLabel(new QLabel),
       m_statusLabel(new QLabel),
       m_tolerance(doubleBox("tolerance", 0.001, 10.0, 0.05, 3, " Å")),
@@ -59,6 +71,15 @@ SlicePanel::SlicePanel(QWidget* parent)
     m_picture->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_picture->setText("Pick three atoms to define a plane");
     m_picture->setStyleSheet("QLabel { background: #111; color: #bbb; }");
+    m_realPicture->setObjectName("realSlicePicture");
+    m_realPicture->setAlignment(Qt::AlignCenter);
+    m_realPicture->setMinimumSize(160, 160);
+    m_realPicture->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
+    m_realPicture->setStyleSheet("QLabel { background: #111; color: #bbb; }");
+    m_realCaption->setObjectName("realSliceCaption");
+    m_realCaption->setWordWrap(true);
+    m_realPicture->hide();
+    m_realCaption->hide();
     m_atomsLabel->setObjectName("atomsInWindow");
     m_statusLabel->setObjectName("sliceStatus");
     m_statusLabel->setWordWrap(true);
@@ -86,7 +107,11 @@ SlicePanel::SlicePanel(QWidget* parent)
     form->addRow("Amplitude", m_amplitude);
     form->addRow("Colour map", m_colorMap);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_picture, 1);
+    auto* pictures = new QHBoxLayout;
+    pictures->addWidget(m_picture, 1);
+    pictures->addWidget(m_realPicture, 1);
+    layout->addLayout(pictures, 1);
+    layout->addWidget(m_realCaption);
     layout->addWidget(m_atomsLabel);
     layout->addWidget(m_statusLabel);
     layout->addLayout(form);
@@ -100,14 +125,67 @@ SlicePanel::SlicePanel(QWidget* parent)
     connect(m_colorMap, &QComboBox::currentIndexChanged, this, [this] {
         if (m_slice) m_image = toQImage(m_slice->image, colorMap());
         showImage();
+        showRealImage();
     });
 
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &SliceWorker::finished, this, &SlicePanel::onFinished, Qt::QueuedConnection);
     connect(m_worker, &SliceWorker::failed, this, &SlicePanel::onFailed, Qt::QueuedConnection);
+    connect(m_worker, &SliceWorker::realFinished, this, &SlicePanel::onRealFinished,
+            Qt::QueuedConnection);
+    connect(m_worker, &SliceWorker::realFailed, this, &SlicePanel::onRealFailed,
+            Qt::QueuedConnection);
     m_thread.setObjectName("sliceWorker");
     m_thread.start();
+
+    auto* exportFigureAction = new QAction("Export Figure…", this);
+    exportFigureAction->setObjectName("exportSliceFigure");
+    connect(exportFigureAction, &QAction::triggered, this, &SlicePanel::exportFigureDialog);
+    auto* exportNpyAction = new QAction("Export Slice as .npy…", this);
+    exportNpyAction->setObjectName("exportSliceNpy");
+    connect(exportNpyAction, &QAction::triggered, this, [this] {
+        if (!m_slice) return;
+        const QString path =
+            QFileDialog::getSaveFileName(this, "Export slice", "slice.npy", "NumPy array (*.npy)");
+        if (path.isEmpty()) return;
+        try {
+            exportFigure(path);
+        } catch (const Error& e) {
+            QMessageBox::warning(this, "Export slice", QString::fromStdString(e.what()));
+        }
+    });
+    m_picture->addAction(exportFigureAction);
+    m_picture->addAction(exportNpyAction);
+    m_picture->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_picture->setToolTip("Wheel: zoom; drag: pan; double click: whole slice; right click: export");
+    m_picture->installEventFilter(this);
+}
+
+void SlicePanel::exportFigure(const QString& path, int pngWidth) const {
+    if (!m_slice) throw ValueError(path.toStdString() + ": there is no slice to export");
+    const QString title = QString("ECD slice, %1 × %2 px, window %3 Å, σ %4 Å")
+                              .arg(m_slice->image.rows)
+                              .arg(m_slice->image.cols)
+                              .arg(m_window->value())
+                              .arg(m_sigma->value());
+    writeSliceFigure(path, m_slice->image, colorMap(), title, pngWidth);
+}
+
+void SlicePanel::exportFigureDialog() {
+    if (!m_slice) {
+        QMessageBox::information(this, "Export figure", "Pick three atoms to get a slice first.");
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        this, "Export slice figure", "slice.png",
+        figureFileFilter() + ";;NumPy array of the slice (*.npy)");
+    if (path.isEmpty()) return;
+    try {
+        exportFigure(path);
+    } catch (const Error& e) {
+        QMessageBox::warning(this, "Export figure", QString::fromStdString(e.what()));
+    }
 }
 
 SlicePanel::~SlicePanel() {
@@ -117,7 +195,10 @@ SlicePanel::~SlicePanel() {
 
 void SlicePanel::setStructure(const Structure& structure) {
     m_structure = std::make_shared<const Structure>(structure);
+    m_zoom = 1.0;
+    m_centre = {0.5, 0.5};
     clearPicks();
+    setChgcar(nullptr);
 }
 
 void SlicePanel::setPicks(const PickTriple& picks) {
@@ -132,6 +213,9 @@ void SlicePanel::clearPicks() {
     ++m_requestId;  // results still in flight are stale now
     m_picture->setPixmap(QPixmap());
     m_picture->setText("Pick three atoms to define a plane");
+    m_realSlice.reset();
+    m_realImage = QImage();
+    m_realPicture->setPixmap(QPixmap());
     m_atomsLabel->clear();
     m_statusLabel->clear();
 }
@@ -200,6 +284,7 @@ void SlicePanel::request() {
     r.structure = m_structure;
     r.parameters = parameters();
     r.picks = *m_picks;
+    r.chgcar = m_chgcar;
     m_requestStartNs = nowNs();
     m_statusLabel->setText("Computing…");
     m_worker->submit(std::move(r));
@@ -232,16 +317,148 @@ void SlicePanel::onFailed(quint64 id, const QString& message) {
     Q_EMIT sliceFailed(message);
 }
 
+void SlicePanel::setChgcar(std::shared_ptr<const ChgcarData> chgcar) {
+    m_chgcar = std::move(chgcar);
+    m_realSlice.reset();
+    m_realImage = QImage();
+    m_realPicture->setPixmap(QPixmap());
+    m_realPicture->setText("Real ρ (CHGCAR)");
+    m_realPicture->setVisible(m_chgcar != nullptr);
+    m_realCaption->setVisible(m_chgcar != nullptr);
+    m_realCaption->setText(m_chgcar ? QString("Left: synthetic ECD; right: the CHGCAR's density "
+                                              "on the same plane (%1 × %2 × %3 grid)")
+                                          .arg(m_chgcar->total.dims[0])
+                                          .arg(m_chgcar->total.dims[1])
+                                          .arg(m_chgcar->total.dims[2])
+                                    : QString());
+    request();
+}
+
+void SlicePanel::onRealFinished(quint64 id, const SliceResult& result) {
+    if (id != m_requestId || !m_chgcar) return;
+    m_realSlice = result;
+    showRealImage();
+    float high = 0.0f;
+    for (float v : result.image.data) high = std::max(high, v);
+    m_realCaption->setText(QString("Left: synthetic ECD; right: CHGCAR ρ on the same plane, "
+                                   "0 … %1 e/Å³ (scaled to its maximum)")
+                               .arg(high, 0, 'g', 4));
+    Q_EMIT realSliceReady(*m_realSlice);
+}
+
+void SlicePanel::onRealFailed(quint64 id, const QString& message) {
+    if (id != m_requestId || !m_chgcar) return;
+    m_realSlice.reset();
+    m_realImage = QImage();
+    m_realPicture->setPixmap(QPixmap());
+    m_realPicture->setText("No real slice");
+    m_realCaption->setText(message);
+}
+
+void SlicePanel::showRealImage() {
+    if (!m_realSlice) return;
+    Image scaled = m_realSlice->image;
+    float high = 0.0f;
+    for (float v : scaled.data) high = std::max(high, v);
+    if (high > 0.0f)
+        for (float& v : scaled.data) v /= high;
+    m_realImage = toQImage(scaled, colorMap());
+    const QSize room = m_realPicture->contentsRect().size();
+    const QRect visible = visibleRect().toAlignedRect().intersected(m_image.rect());
+    QImage part = m_realImage;
+    // The same part as the synthetic picture when both have the same size.
+    if (m_zoom > 1.0 && m_realImage.size() == m_image.size()) part = m_realImage.copy(visible);
+    m_realPicture->setPixmap(
+        QPixmap::fromImage(part.scaled(room, Qt::KeepAspectRatio, Qt::FastTransformation)));
+}
+
 void SlicePanel::showImage() {
     if (m_image.isNull()) return;
     const QSize room = m_picture->contentsRect().size();
+    const QRect visible = visibleRect().toAlignedRect().intersected(m_image.rect());
+    const QImage part = m_zoom > 1.0 ? m_image.copy(visible) : m_image;
     m_picture->setPixmap(
-        QPixmap::fromImage(m_image.scaled(room, Qt::KeepAspectRatio, Qt::FastTransformation)));
+        QPixmap::fromImage(part.scaled(room, Qt::KeepAspectRatio, Qt::FastTransformation)));
+    if (m_realSlice && m_zoom > 1.0) showRealImage();
+}
+
+QRectF SlicePanel::visibleRect() const {
+    const double w = m_image.isNull() ? 0.0 : m_image.width() / m_zoom;
+    const double h = m_image.isNull() ? 0.0 : m_image.height() / m_zoom;
+    return {m_centre.x() * m_image.width() - w / 2.0, m_centre.y() * m_image.height() - h / 2.0,
+            w, h};
+}
+
+void SlicePanel::setZoom(double zoom) {
+    m_zoom = std::clamp(zoom, 1.0, 32.0);
+    pan(0.0, 0.0);  // clamps the centre
+}
+
+void SlicePanel::pan(double dx, double dy) {
+    if (m_image.isNull()) {
+        showImage();
+        return;
+    }
+    const double half = 0.5 / m_zoom;
+    m_centre.setX(std::clamp(m_centre.x() + dx / m_image.width(), half, 1.0 - half));
+    m_centre.setY(std::clamp(m_centre.y() + dy / m_image.height(), half, 1.0 - half));
+    showImage();
+}
+
+bool SlicePanel::eventFilter(QObject* watched, QEvent* event) {
+    if (watched != m_picture || m_image.isNull()) return QWidget::eventFilter(watched, event);
+    // Slice pixels per screen pixel of the picture as drawn (kept aspect ratio).
+    const QSize room = m_picture->contentsRect().size();
+    const double shown = std::min(room.width(), room.height());
+    const double perScreen = shown > 0 ? m_image.width() / m_zoom / shown : 0.0;
+    switch (event->type()) {
+        case QEvent::Wheel: {
+            auto* wheel = static_cast<QWheelEvent*>(event);
+            if (wheel->angleDelta().y() == 0) return true;
+            // Zoom about the cursor: the slice point under it stays put.
+            const QPointF offset = wheel->position() - QPointF(room.width() / 2.0, room.height() / 2.0);
+            const QPointF before = offset * perScreen;
+            const double oldZoom = m_zoom;
+            m_zoom = std::clamp(m_zoom * std::pow(1.25, wheel->angleDelta().y() / 120.0), 1.0, 32.0);
+            const QPointF after = before * (oldZoom / m_zoom);
+            pan(before.x() - after.x(), before.y() - after.y());
+            return true;
+        }
+        case QEvent::MouseButtonPress: {
+            auto* mouse = static_cast<QMouseEvent*>(event);
+            if (mouse->button() != Qt::LeftButton) break;
+            m_dragging = true;
+            m_dragPos = mouse->position();
+            m_picture->setCursor(Qt::ClosedHandCursor);
+            return true;
+        }
+        case QEvent::MouseMove: {
+            if (!m_dragging) break;
+            auto* mouse = static_cast<QMouseEvent*>(event);
+            const QPointF delta = mouse->position() - m_dragPos;
+            m_dragPos = mouse->position();
+            pan(-delta.x() * perScreen, -delta.y() * perScreen);
+            return true;
+        }
+        case QEvent::MouseButtonRelease:
+            if (!m_dragging) break;
+            m_dragging = false;
+            m_picture->unsetCursor();
+            return true;
+        case QEvent::MouseButtonDblClick:
+            m_centre = {0.5, 0.5};
+            setZoom(1.0);
+            return true;
+        default:
+            break;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void SlicePanel::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     showImage();
+    showRealImage();
 }
 
 }  // namespace cw

@@ -20,11 +20,16 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHelpEvent>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMenu>
 #include <QSpinBox>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <cmath>
 #include <limits>
@@ -176,6 +181,15 @@ CrystalView::CrystalView(QWidget* parent)
     m_axesWidget->InteractiveOff();
 
     connect(m_bridge, &VtkBridge::clicked, this, &CrystalView::onClicked);
+    connect(m_bridge, &VtkBridge::contextRequested, this, [this](const QPointF& pos) {
+        const int index = atomAt(pos);
+        if (index < 0) return;
+        QMenu* menu = atomMenu(index, this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_bridge->mapToGlobal(pos.toPoint()));
+    });
+    // Hover: a tooltip names the atom under the mouse (QEvent::ToolTip on the bridge).
+    m_bridge->installEventFilter(this);
     vtkInteractorObserver* style = m_bridge->interactor()->GetInteractorStyle();
     style->AddObserver(vtkCommand::StartInteractionEvent, this, &CrystalView::onStartInteraction);
     style->AddObserver(vtkCommand::EndInteractionEvent, this, &CrystalView::onEndInteraction);
@@ -360,25 +374,7 @@ QPointF CrystalView::projectToWidget(const Eigen::Vector3d& world) const {
 }
 
 void CrystalView::onClicked(const QPointF& pos, Qt::KeyboardModifiers modifiers) {
-    const int index = atomAt(pos);
-    if (index < 0) return;
-    const Pick pick{m_atoms[static_cast<std::size_t>(index)].site,
-                    m_atoms[static_cast<std::size_t>(index)].translation};
-    const bool hadPlane = m_picks.size() == 3;
-    if (modifiers & Qt::ShiftModifier) {
-        if (std::find(m_picks.begin(), m_picks.end(), pick) != m_picks.end()) return;
-        // A fourth pick slides the window: the oldest one goes.
-        if (m_picks.size() == 3) m_picks.erase(m_picks.begin());
-        m_picks.push_back(pick);
-    } else {
-        m_picks.assign(1, pick);
-    }
-    updateSelection();
-    Q_EMIT selectionChanged();
-    if (m_picks.size() == 3)
-        Q_EMIT picksChanged(PickTriple{m_picks[0], m_picks[1], m_picks[2]});
-    else if (hadPlane)
-        Q_EMIT picksCleared();
+    selectAtom(atomAt(pos), (modifiers & Qt::ShiftModifier) != 0);
 }
 
 void CrystalView::keyPressEvent(QKeyEvent* event) {
@@ -544,6 +540,128 @@ bool CrystalView::isOrthographic() const {
 
 QImage CrystalView::grabView() {
     return m_bridge->grabFramebuffer();
+}
+
+QImage CrystalView::renderImage(int width) {
+    const double r = m_bridge->pixelRatio();
+    const double w = std::max(1.0, m_bridge->width() * r), h = std::max(1.0, m_bridge->height() * r);
+    const int height = std::max(1, static_cast<int>(std::lround(width * h / w)));
+    // Text is sized in pixels: scale it with the picture so that labels keep their proportion.
+    const double factor = width / w;
+    std::vector<std::pair<vtkTextActor*, int>> texts;
+    texts.emplace_back(m_infoText.Get(), 0);
+    for (auto& label : m_pickLabels) texts.emplace_back(label.Get(), 0);
+    for (auto& label : m_legend) texts.emplace_back(label.Get(), 0);
+    for (auto& [actor, size] : texts) {
+        size = actor->GetTextProperty()->GetFontSize();
+        actor->GetTextProperty()->SetFontSize(
+            std::max(1, static_cast<int>(std::lround(size * factor))));
+    }
+    QImage image = m_bridge->renderToImage(width, height);
+    for (auto& [actor, size] : texts) actor->GetTextProperty()->SetFontSize(size);
+    m_bridge->requestRender();
+    return image;
+}
+
+QString CrystalView::atomToolTip(int index) const {
+    if (!m_structure || index < 0 || index >= static_cast<int>(m_atoms.size())) return {};
+    const DisplayedAtom& a = m_atoms[static_cast<std::size_t>(index)];
+    const Site& site = m_structure->site(static_cast<std::size_t>(a.site));
+    const ElementInfo& e = element(site.z);
+    QString text = QString("%1 (%2), site %3").arg(e.symbol, e.name).arg(a.site);
+    if (!site.label.empty()) text += QString(" “%1”").arg(QString::fromStdString(site.label));
+    text += QString("\ntranslation (%1, %2, %3)")
+                .arg(a.translation.x())
+                .arg(a.translation.y())
+                .arg(a.translation.z());
+    text += "\n" + atomCoordinatesText(index);
+    return text;
+}
+
+QString CrystalView::atomCoordinatesText(int index) const {
+    if (!m_structure || index < 0 || index >= static_cast<int>(m_atoms.size())) return {};
+    const DisplayedAtom& a = m_atoms[static_cast<std::size_t>(index)];
+    const Eigen::Vector3d frac =
+        m_structure->site(static_cast<std::size_t>(a.site)).frac + a.translation.cast<double>();
+    const Eigen::Vector3d cart = m_structure->lattice().toCartesian(frac);
+    auto three = [](const Eigen::Vector3d& v) {
+        return QString("(%1, %2, %3)")
+            .arg(v.x(), 0, 'f', 6)
+            .arg(v.y(), 0, 'f', 6)
+            .arg(v.z(), 0, 'f', 6);
+    };
+    return QString("frac: %1  cart: %2 Å").arg(three(frac), three(cart));
+}
+
+void CrystalView::centreOnAtom(int index) {
+    if (index < 0 || index >= static_cast<int>(m_atoms.size())) return;
+    const Eigen::Vector3d x = m_atoms[static_cast<std::size_t>(index)].position;
+    vtkCamera* camera = m_bridge->renderer()->GetActiveCamera();
+    double focal[3], position[3];
+    camera->GetFocalPoint(focal);
+    camera->GetPosition(position);
+    const Eigen::Vector3d shift = x - Eigen::Vector3d(focal[0], focal[1], focal[2]);
+    camera->SetFocalPoint(x.x(), x.y(), x.z());
+    camera->SetPosition(position[0] + shift.x(), position[1] + shift.y(),
+                        position[2] + shift.z());
+    m_bridge->renderer()->ResetCameraClippingRange();
+    m_bridge->requestRender();
+}
+
+void CrystalView::copyAtomCoordinates(int index) {
+    const QString text = atomCoordinatesText(index);
+    if (!text.isEmpty()) QGuiApplication::clipboard()->setText(text);
+}
+
+void CrystalView::selectAtom(int index, bool add) {
+    if (index < 0 || index >= static_cast<int>(m_atoms.size())) return;
+    const DisplayedAtom& a = m_atoms[static_cast<std::size_t>(index)];
+    const Pick pick{a.site, a.translation};
+    const bool hadPlane = m_picks.size() == 3;
+    if (add) {
+        if (std::find(m_picks.begin(), m_picks.end(), pick) != m_picks.end()) return;
+        if (m_picks.size() == 3) m_picks.erase(m_picks.begin());
+        m_picks.push_back(pick);
+    } else {
+        m_picks.assign(1, pick);
+    }
+    updateSelection();
+    Q_EMIT selectionChanged();
+    if (m_picks.size() == 3)
+        Q_EMIT picksChanged(PickTriple{m_picks[0], m_picks[1], m_picks[2]});
+    else if (hadPlane)
+        Q_EMIT picksCleared();
+}
+
+QMenu* CrystalView::atomMenu(int index, QWidget* parent) {
+    auto* menu = new QMenu(parent);
+    menu->setObjectName("atomMenu");
+    const QString title = atomToolTip(index).section('\n', 0, 0);
+    if (!title.isEmpty()) menu->addSection(title);
+    QAction* centre = menu->addAction("Centre View on Atom", this, [this, index] { centreOnAtom(index); });
+    centre->setObjectName("centreOnAtom");
+    QAction* copy =
+        menu->addAction("Copy Coordinates", this, [this, index] { copyAtomCoordinates(index); });
+    copy->setObjectName("copyCoordinates");
+    QAction* select = menu->addAction("Select", this, [this, index] { selectAtom(index); });
+    select->setObjectName("selectAtom");
+    QAction* add =
+        menu->addAction("Add to Selection", this, [this, index] { selectAtom(index, true); });
+    add->setObjectName("addToSelection");
+    return menu;
+}
+
+bool CrystalView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_bridge && event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        const QString text = atomToolTip(atomAt(help->pos()));
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, m_bridge);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 }  // namespace cw

@@ -17,6 +17,7 @@
 #include "viewer/scene_builder.h"
 
 class QCheckBox;
+class QMenu;
 class QSpinBox;
 class vtkActor;
 class vtkActor2D;
@@ -82,6 +83,24 @@ public:
     VtkBridge* bridge() const { return m_bridge; }
     /// The rendered picture (renders first).
     QImage grabView();
+    /// The view rendered offscreen `width` device pixels wide, the widget's aspect ratio kept
+    /// (e.g. 4000 px for print, whatever the window's size). Null without a GL context.
+    QImage renderImage(int width);
+
+    /// The hover text of displayed atom `index`: element, site index, translation, coordinates.
+    QString atomToolTip(int index) const;
+    /// "frac: (x, y, z)  cart: (x, y, z) Å" of displayed atom `index`, as Copy Coordinates puts
+    /// on the clipboard.
+    QString atomCoordinatesText(int index) const;
+    /// Moves the camera (and its focal point) so that displayed atom `index` is in the middle.
+    void centreOnAtom(int index);
+    /// Copies atomCoordinatesText(index) to the clipboard.
+    void copyAtomCoordinates(int index);
+    /// Selects displayed atom `index` as a plain click would (shift: adds to the picks).
+    void selectAtom(int index, bool add = false);
+    /// The right-click menu of displayed atom `index` (Centre View on Atom, Copy Coordinates,
+    /// Select, Add to Selection); the caller owns it.
+    QMenu* atomMenu(int index, QWidget* parent = nullptr);
 
 Q_SIGNALS:
     /// Three picks are set (the plane may still be degenerate: the slicer then reports it).
@@ -92,6 +111,7 @@ Q_SIGNALS:
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void onInteraction(bool active);

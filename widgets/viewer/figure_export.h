@@ -1,5 +1,5 @@
 #pragma once
-// Figure export of the workbench: the 3D view and the current slice as files.
+// Figure export of the workbench: the 3D view, the current slice and the CrysTens panel as files.
 
 #include <QString>
 
@@ -8,12 +8,16 @@
 
 namespace cw {
 
+class CrysTensPanel;
 class CrystalView;
 
-/// Writes into `directory` (created if needed): view.png (the rendered 3D view), slice.png (the
-/// slice through `map`, 8-bit RGB) and slice.npy (the float32 slice, exactly the engine's
-/// image). Needs a GL context (an X server). Throws IoError naming the file that failed.
+/// Writes into `directory` (created if needed): view.png (the rendered 3D view, `viewWidth`
+/// pixels wide when > 0, rendered offscreen at that size; the widget's size when 0), slice.png
+/// (the slice through `map`, 8-bit RGB, one pixel per sample), slice.npy (the float32 slice,
+/// exactly the engine's image) and, when `crysTens` is given, crystens.png (the xtal2png and
+/// CrysTens images with their outlines). Needs a GL context (an X server). Throws IoError naming
+/// the file that failed, ValueError when `crysTens` has no encoding.
 void exportFigures(const QString& directory, CrystalView& view, const SliceResult& slice,
-                   ColorMap map);
+                   ColorMap map, const CrysTensPanel* crysTens = nullptr, int viewWidth = 0);
 
 }  // namespace cw

@@ -4,14 +4,17 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
+#include <vtkImageData.h>
 #include <vtkInteractorStyleTrackballCamera.h>
 #include <vtkOpenGLFramebufferObject.h>
 #include <vtkOpenGLState.h>
 #include <vtkRenderer.h>
+#include <vtkWindowToImageFilter.h>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
 #include <QWheelEvent>
+#include <cstring>
 
 namespace cw {
 
@@ -178,6 +181,43 @@ void VtkBridge::paintGL() {
     state->vtkglColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
 }
 
+QImage VtkBridge::renderToImage(int width, int height) {
+    if (!m_initialized || width < 1 || height < 1) return {};
+    makeCurrent();
+    const int* current = m_renderWindow->GetSize();
+    const int oldWidth = current[0], oldHeight = current[1];
+    m_inPaint = true;
+    m_renderWindow->SetSize(width, height);
+    m_renderWindow->Render();
+    vtkNew<vtkWindowToImageFilter> grab;
+    grab->SetInput(m_renderWindow);
+    grab->SetInputBufferTypeToRGB();
+    grab->ReadFrontBufferOff();
+    grab->ShouldRerenderOff();
+    grab->Update();
+    vtkImageData* data = grab->GetOutput();
+    int dims[3] = {0, 0, 0};
+    data->GetDimensions(dims);
+    QImage image;
+    if (dims[0] == width && dims[1] == height && data->GetNumberOfScalarComponents() == 3) {
+        image = QImage(width, height, QImage::Format_RGB888);
+        const auto* pixels = static_cast<const unsigned char*>(data->GetScalarPointer());
+        // VTK's rows run bottom to top.
+        for (int y = 0; y < height; ++y)
+            std::memcpy(image.scanLine(height - 1 - y),
+                        pixels + static_cast<std::size_t>(y) * width * 3,
+                        static_cast<std::size_t>(width) * 3);
+    }
+    m_renderWindow->SetSize(oldWidth, oldHeight);
+    m_interactor->UpdateSize(oldWidth, oldHeight);
+    m_renderWindow->Render();
+    m_inPaint = false;
+    doneCurrent();
+    m_dirty = true;
+    update();
+    return image;
+}
+
 bool VtkBridge::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {
     if (!m_initialized) return false;
     const QPointF d = toDisplay(event->position());
@@ -203,6 +243,8 @@ void VtkBridge::mousePressEvent(QMouseEvent* event) {
             break;
         case Qt::RightButton:
             id = vtkCommand::RightButtonPressEvent;
+            m_rightPressPos = event->position();
+            m_rightPressed = true;
             break;
         default:
             break;
@@ -237,6 +279,12 @@ void VtkBridge::mouseReleaseEvent(QMouseEvent* event) {
         const QPointF delta = event->position() - m_pressPos;
         if (std::abs(delta.x()) <= kClickSlopPx && std::abs(delta.y()) <= kClickSlopPx)
             Q_EMIT clicked(event->position(), event->modifiers());
+    }
+    if (event->button() == Qt::RightButton && m_rightPressed) {
+        m_rightPressed = false;
+        const QPointF delta = event->position() - m_rightPressPos;
+        if (std::abs(delta.x()) <= kClickSlopPx && std::abs(delta.y()) <= kClickSlopPx)
+            Q_EMIT contextRequested(event->position());
     }
     event->accept();
 }

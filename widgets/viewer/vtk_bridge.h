@@ -9,6 +9,7 @@
 // context), and vtk_module_autoinit on the executable.
 
 #include <vtkNew.h>
+#include <QImage>
 #include <QOpenGLWidget>
 #include <QPoint>
 #include <QSurfaceFormat>
@@ -43,9 +44,16 @@ public:
     /// VTK display coordinates → widget coordinates.
     QPointF fromDisplay(double x, double y) const;
 
+    /// Renders the scene offscreen at `width` × `height` device pixels (independent of the
+    /// widget's size: VTK's render framebuffer is resized for the frame, then restored) and
+    /// returns it (RGB888). Null before the widget has a GL context.
+    QImage renderToImage(int width, int height);
+
 Q_SIGNALS:
     /// A press and release of the left button without dragging (≤ 4 px): a pick request.
     void clicked(const QPointF& widgetPos, Qt::KeyboardModifiers modifiers);
+    /// A press and release of the right button without dragging: a context-menu request.
+    void contextRequested(const QPointF& widgetPos);
 
 protected:
     void initializeGL() override;
@@ -74,6 +82,8 @@ private:
     QMetaObject::Connection m_contextConnection;
     QPointF m_pressPos;
     bool m_pressed = false;
+    QPointF m_rightPressPos;
+    bool m_rightPressed = false;
 };
 
 }  // namespace cw

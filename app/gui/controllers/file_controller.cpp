@@ -39,6 +39,24 @@ bool FileController::open(const QString& path, bool quiet) {
         remember(path);
         return true;
     }
+    if (isVolumetricFile(path)) {
+        std::shared_ptr<const ChgcarData> data;
+        try {
+            data = std::make_shared<const ChgcarData>(readChgcar(path.toStdString()));
+        } catch (const std::exception& e) {
+            fail(QString::fromStdString(e.what()), quiet);
+            return false;
+        }
+        remember(path);
+        Q_EMIT infoReported(QString("Opened %1: %2 × %3 × %4 density grid")
+                                .arg(path)
+                                .arg(data->total.dims[0])
+                                .arg(data->total.dims[1])
+                                .arg(data->total.dims[2]));
+        Q_EMIT structureOpened(data->structure, path);
+        Q_EMIT chgcarOpened(data);
+        return true;
+    }
     // Read until a second structure appears: one means a structure file, two (or bad entries
     // beside the good one) a collection, which the browser reads again off the GUI thread.
     std::optional<Structure> first;
@@ -84,6 +102,13 @@ bool FileController::open(const QString& path, bool quiet) {
     Q_EMIT infoReported(QString("Opened %1").arg(path));
     Q_EMIT structureOpened(*first, path);
     return true;
+}
+
+bool FileController::isVolumetricFile(const QString& path) {
+    const QString name = QFileInfo(path).fileName().toUpper();
+    for (const char* kind : {"CHGCAR", "AECCAR", "ELFCAR", "LOCPOT", "PARCHG"})
+        if (name.contains(kind)) return true;
+    return false;
 }
 
 void FileController::fail(const QString& message, bool quiet) {

@@ -5,8 +5,10 @@
 
 #include <QObject>
 #include <QStringList>
+#include <memory>
 
 #include "crystal/structure.h"
+#include "ecd/chgcar.h"
 
 class QWidget;
 
@@ -24,6 +26,10 @@ public:
     /// `quiet`, keeps the current crystal and returns false.
     bool open(const QString& path, bool quiet = false);
 
+    /// True for the names of VASP volumetric files (CHGCAR, AECCAR0/1/2, ELFCAR, LOCPOT, also
+    /// with a prefix, suffix or .gz / .bz2), which open through readChgcar.
+    static bool isVolumetricFile(const QString& path);
+
     QStringList recentFiles() const;
     void clearRecentFiles();
 
@@ -32,6 +38,8 @@ public:
 Q_SIGNALS:
     /// A crystal to show; `source` names where it came from ("file" or "file — id").
     void structureOpened(const cw::Structure& structure, const QString& source);
+    /// After structureOpened, when the file was a VASP volumetric file (CHGCAR…): its density.
+    void chgcarOpened(std::shared_ptr<const cw::ChgcarData> data);
     void errorReported(const QString& message);
     void infoReported(const QString& message);
     void recentFilesChanged();
