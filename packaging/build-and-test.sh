@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packaging/install-deps.sh
+# ccache keys hold absolute paths; relative to the checkout, fresh clones share the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake --preset default
 cmake --build --preset default -j "$(nproc)"
 cd build

@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 example="${1:-resources/examples/LiFePO4.cif}"
 
 packaging/install-deps.sh
+# ccache keys hold absolute paths; relative to the checkout, fresh clones share the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$(nproc)" --target crystal-workbench cwb
 

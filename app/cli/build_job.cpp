@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 
 #include "core/error.h"
 
@@ -63,6 +64,26 @@ std::optional<double> parseMaxEAboveHull(const std::string& text) {
     }
     throw ConfigError("--max-e-above-hull takes a non-negative energy (eV/atom) or 'off', not '" +
                       text + "'");
+}
+
+int reportInterruptedBuild(std::size_t finishedShards, const std::string& outDir) {
+    std::fprintf(stderr,
+                 "cwb: interrupted; %zu finished shard(s) are kept in %s. Re-run the same "
+                 "command to resume.\n",
+                 finishedShards, outDir.c_str());
+    return 1;
+}
+
+void printSkipSummary(const std::map<std::string, std::size_t>& skippedByReason) {
+    std::size_t skipped = 0;
+    for (const auto& [reason, n] : skippedByReason) skipped += n;
+    std::printf("skipped %zu structure(s)", skipped);
+    const char* separator = ": ";
+    for (const auto& [reason, n] : skippedByReason) {
+        std::printf("%s%s %zu", separator, reason.c_str(), n);
+        separator = ", ";
+    }
+    std::printf("\n");
 }
 
 }  // namespace cw::cli

@@ -2,6 +2,8 @@
 // What the data-set build commands (cwb ecd build, cwb crystens build) share: Ctrl-C turned into
 // a clean stop request, and the parsing of their common options.
 
+#include <cstddef>
+#include <map>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -34,5 +36,12 @@ std::pair<int, int> parseShard(const std::string& text);
 /// "--max-e-above-hull": a non-negative energy (eV/atom), or "off" → nullopt. Throws
 /// ConfigError.
 std::optional<double> parseMaxEAboveHull(const std::string& text);
+
+/// Tells the user on stderr that a build stopped with `finishedShards` kept in `outDir` and that
+/// re-running the same command resumes; returns the exit code for it (bad input: 1).
+int reportInterruptedBuild(std::size_t finishedShards, const std::string& outDir);
+
+/// "skipped 3 structure(s): e_above_hull 2, too_many_sites 1" on stdout.
+void printSkipSummary(const std::map<std::string, std::size_t>& skippedByReason);
 
 }  // namespace cw::cli

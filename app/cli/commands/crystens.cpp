@@ -54,27 +54,13 @@ int runCrystensBuild(CrystensBuildOptions o) {
     const EncodingBuildResult r = buildEncodingDataset(d, o.settings, events, interrupt.token());
     line.finish();
 
-    if (r.cancelled) {
-        std::fprintf(stderr,
-                     "cwb: interrupted; %zu finished shard(s) are kept in %s. Re-run the same "
-                     "command to resume.\n",
-                     r.units, o.settings.outDir.c_str());
-        return kExitBadInput;
-    }
-    std::size_t skipped = 0;
-    for (const auto& [reason, n] : r.skippedByReason) skipped += n;
+    if (r.cancelled) return reportInterruptedBuild(r.units, o.settings.outDir);
     std::printf("wrote %zu %s item(s) in %zu shard(s) to %s (%zu resumed)\n", r.rows,
                 datasetEncodingName(d.encoding), r.units, o.settings.outDir.c_str(),
                 r.unitsResumed);
     std::printf("split train %zu, val %zu, test %zu\n", r.perSplit[0], r.perSplit[1],
                 r.perSplit[2]);
-    std::printf("skipped %zu structure(s)", skipped);
-    const char* sep = ": ";
-    for (const auto& [reason, n] : r.skippedByReason) {
-        std::printf("%s%s %zu", sep, reason.c_str(), n);
-        sep = ", ";
-    }
-    std::printf("\n");
+    printSkipSummary(r.skippedByReason);
     return kExitOk;
 }
 

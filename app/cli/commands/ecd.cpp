@@ -318,24 +318,10 @@ int runBuild(BuildOptions o) {
     const BuildResult r = buildDataset(d, o.settings, events, interrupt.token());
     line.finish();
 
-    std::size_t skipped = 0;
-    for (const auto& [reason, n] : r.skippedByReason) skipped += n;
-    if (r.cancelled) {
-        std::fprintf(stderr,
-                     "cwb: interrupted; %zu finished shard(s) are kept in %s. Re-run the same "
-                     "command to resume.\n",
-                     r.units, o.settings.outDir.c_str());
-        return kExitBadInput;
-    }
+    if (r.cancelled) return reportInterruptedBuild(r.units, o.settings.outDir);
     std::printf("wrote %zu slices of %zu structures in %zu shard(s) to %s (%zu resumed)\n",
                 r.slices, r.structures, r.units, o.settings.outDir.c_str(), r.unitsResumed);
-    std::printf("skipped %zu structure(s)", skipped);
-    const char* sep = ": ";
-    for (const auto& [reason, n] : r.skippedByReason) {
-        std::printf("%s%s %zu", sep, reason.c_str(), n);
-        sep = ", ";
-    }
-    std::printf("\n");
+    printSkipSummary(r.skippedByReason);
     return kExitOk;
 }
 
