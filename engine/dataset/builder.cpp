@@ -367,11 +367,8 @@ bool Builder::buildUnit(std::size_t unit, UnitSummary& summary) {
 
 BuildResult Builder::run() {
     m_o.validate();
-    if (m_s.outDir.empty()) throw ConfigError("no output directory given (--out)");
-    fs::create_directories(fs::path(m_s.outDir) / "parts");
-    if (!m_s.pngDir.empty()) fs::create_directories(m_s.pngDir);
     const nlohmann::json options = nlohmann::json::parse(m_o.toJson());
-    checkOrRecordOptions(m_s.outDir, options.dump());
+    prepareBuildDirectory(m_s.outDir, m_s.pngDir, options.dump());
 
     // Every entry in order (entry_scan.h); this job's go to units, its unreadable ones are listed.
     nlohmann::json unreadable = nlohmann::json::array();

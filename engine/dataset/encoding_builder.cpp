@@ -259,11 +259,8 @@ bool EncodingBuilder::buildUnit(std::size_t unit, UnitSummary& summary) {
 
 EncodingBuildResult EncodingBuilder::run() {
     m_o.validate();
-    if (m_s.outDir.empty()) throw ConfigError("no output directory given (--out)");
-    fs::create_directories(fs::path(m_s.outDir) / "parts");
-    if (!m_s.pngDir.empty()) fs::create_directories(m_s.pngDir);
     const nlohmann::json options = nlohmann::json::parse(m_o.toJson());
-    checkOrRecordOptions(m_s.outDir, options.dump());
+    prepareBuildDirectory(m_s.outDir, m_s.pngDir, options.dump());
 
     std::set<std::string> propertyNames;  // over every entry of the input, all jobs
     const std::vector<SkippedEntry> unreadable = scanShardEntries(

@@ -269,4 +269,12 @@ MergeResult mergeDatasetDirectories(const std::vector<std::string>& dirs, const 
     return result;
 }
 
+void prepareBuildDirectory(const std::string& outDir, const std::string& pngDir,
+                           const std::string& optionsJson) {
+    if (outDir.empty()) throw ConfigError("no output directory given (--out)");
+    std::filesystem::create_directories(std::filesystem::path(outDir) / "parts");
+    if (!pngDir.empty()) std::filesystem::create_directories(pngDir);
+    checkOrRecordOptions(outDir, optionsJson);
+}
+
 }  // namespace cw

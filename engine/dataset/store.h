@@ -82,6 +82,11 @@ MergeResult mergeDatasetDirectories(const std::vector<std::string>& dirs, const 
 /// that differ, IoError.
 void checkOrRecordOptions(const std::string& outDir, const std::string& optionsJson);
 
+/// What every build does first: refuses an empty outDir (ConfigError), creates outDir/parts and
+/// pngDir (if not empty), then checkOrRecordOptions(outDir, optionsJson). Throws as those do.
+void prepareBuildDirectory(const std::string& outDir, const std::string& pngDir,
+                           const std::string& optionsJson);
+
 /// True when unit `unit` of the data set in outDir is finished: its shard
 /// (shardFileName) and its marker parts/unitFileName exist.
 bool unitFinished(const std::string& outDir, std::size_t unit);
