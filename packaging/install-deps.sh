@@ -10,6 +10,7 @@ engine_packages=(
   build-essential cmake ninja-build ccache pkg-config
   libeigen3-dev libsymspg-dev gemmi-dev tao-pegtl-dev libstb-dev zlib1g-dev libbz2-dev
   libcli11-dev nlohmann-json3-dev libtorch-dev libbenchmark-dev
+  libopenblas0-openmp  # LibTorch's matmul (attention) through OpenBLAS, not the reference BLAS
   qt6-base-dev   # QtTest: the test executables use it even for engine tests
   python3-numpy  # tests check that NumPy reads the data sets (numpy.load, mmap)
 )

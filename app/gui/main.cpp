@@ -1,6 +1,7 @@
 // crystal-workbench: the desktop workbench.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QSettings>
 #include <QSurfaceFormat>
 #include <QTimer>
@@ -73,7 +74,11 @@ int main(int argc, char** argv) {
     QCommandLineOption cells("cells", "Show NA,NB,NC unit cells (1–5 each).", "NA,NB,NC");
     QCommandLineOption resetSettings("reset-settings",
                                      "Forget the saved window layout and recent files first.");
+    QCommandLineOption workspace(
+        "workspace",
+        "List the training runs of <dir> in the Runs panel and show the training panels.", "dir");
     parser.addOption(cells);
+    parser.addOption(workspace);
     parser.addOption(resetSettings);
     parser.addOption(screenshot);
     parser.addOption(pick);
@@ -113,12 +118,18 @@ int main(int argc, char** argv) {
     }
     const bool batch = parser.isSet(screenshot) || parser.isSet(exportFigures);
 
+    if (parser.isSet(workspace) && !QFileInfo(parser.value(workspace)).isDir()) {
+        std::fprintf(stderr, "crystal-workbench: --workspace %s is not a folder\n",
+                     qPrintable(parser.value(workspace)));
+        return 2;
+    }
     if (parser.isSet(resetSettings)) QSettings().clear();
     cw::MainWindow window;
     window.resize(1440, 900);
     // Batch runs (screenshots, figures) use the default layout, so that they are reproducible.
     if (!batch) window.restoreLayout();
     window.crystalView()->setRepeats(repeats);
+    if (parser.isSet(workspace)) window.openWorkspace(parser.value(workspace));
     bool opened = true;
     if (!files.isEmpty()) opened = window.openFile(files.first(), batch);
     if (batch && !opened) {

@@ -12,10 +12,14 @@
 #include <QStatusBar>
 
 #include "controllers/file_controller.h"
+#include "controllers/training_controller.h"
 #include "core/error.h"
 #include "panels/collection_browser.h"
 #include "panels/crystens_panel.h"
 #include "panels/log_panel.h"
+#include "panels/loss_chart.h"
+#include "panels/runs_panel.h"
+#include "panels/samples_panel.h"
 #include "panels/slice_panel.h"
 #include "panels/structure_panel.h"
 #include "symmetry/space_group.h"
@@ -25,7 +29,7 @@ namespace cw {
 
 namespace {
 // Bump when the docks change, so that an old saved layout is not applied to new docks.
-constexpr int kLayoutVersion = 2;
+constexpr int kLayoutVersion = 3;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -36,7 +40,11 @@ MainWindow::MainWindow(QWidget* parent)
       m_crysTensPanel(new CrysTensPanel),
       m_collectionBrowser(new CollectionBrowser),
       m_logPanel(new LogPanel),
-      m_files(new FileController(m_collectionBrowser, this, this)) {
+      m_runsPanel(new RunsPanel),
+      m_lossChart(new LossChart),
+      m_samplesPanel(new SamplesPanel),
+      m_files(new FileController(m_collectionBrowser, this, this)),
+      m_training(new TrainingController(m_runsPanel, m_lossChart, m_samplesPanel, this, this)) {
     setWindowTitle("Crystal Workbench");
     setCentralWidget(m_crystalView);
     setAcceptDrops(true);
@@ -58,6 +66,11 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { statusBar()->showMessage(message); });
     connect(m_files, &FileController::infoReported, m_logPanel, &LogPanel::info);
     connect(m_collectionBrowser, &CollectionBrowser::entrySkipped, m_logPanel, &LogPanel::warning);
+    connect(m_training, &TrainingController::infoReported, m_logPanel, &LogPanel::info);
+    connect(m_training, &TrainingController::errorReported, m_logPanel, &LogPanel::error);
+    connect(m_training, &TrainingController::errorReported, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
+    m_runsPanel->restoreWorkspace();
     statusBar()->showMessage(
         "Open a crystal (CIF, POSCAR, pymatgen JSON, XYZ), an MP / Alexandria collection or a "
         "folder; or drop one on the window");
@@ -80,6 +93,10 @@ void MainWindow::buildDocks() {
     QDockWidget* collection =
         dock(m_collectionBrowser, "Collection", "collectionDock", Qt::BottomDockWidgetArea);
     QDockWidget* messages = dock(m_logPanel, "Messages", "messagesDock", Qt::BottomDockWidgetArea);
+    // Training shares the tab groups: the crystal panels stay in front until a workspace opens.
+    QDockWidget* runs = dock(m_runsPanel, "Runs", "runsDock", Qt::BottomDockWidgetArea);
+    QDockWidget* loss = dock(m_lossChart, "Loss", "lossDock", Qt::BottomDockWidgetArea);
+    QDockWidget* samples = dock(m_samplesPanel, "Samples", "samplesDock", Qt::RightDockWidgetArea);
     // The right column runs the full height; the bottom row sits under the 3-D view.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     splitDockWidget(crysTens, collection, Qt::Horizontal);
@@ -89,6 +106,10 @@ void MainWindow::buildDocks() {
     resizeDocks({crysTens}, {340}, Qt::Vertical);
     resizeDocks({crysTens, collection}, {660, 380}, Qt::Horizontal);
     resizeDocks({collection, messages}, {220, 120}, Qt::Vertical);
+    tabifyDockWidget(crysTens, loss);
+    tabifyDockWidget(collection, runs);
+    tabifyDockWidget(slice, samples);
+    for (QDockWidget* front : {crysTens, collection, slice}) front->raise();
     m_defaultState = saveState(kLayoutVersion);
 }
 
@@ -161,6 +182,19 @@ void MainWindow::showStructure(const Structure& structure, const QString& source
     }
 }
 
+void MainWindow::openWorkspace(const QString& dir) {
+    m_runsPanel->setWorkspace(dir);
+    showTrainingPanels();
+}
+
+void MainWindow::showTrainingPanels() {
+    for (const char* name : {"runsDock", "lossDock", "samplesDock"})
+        if (auto* d = findChild<QDockWidget*>(name)) {
+            d->show();
+            d->raise();
+        }
+}
+
 void MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -175,6 +209,7 @@ void MainWindow::saveLayout() const {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveLayout();
+    m_training->shutdown();
     QMainWindow::closeEvent(event);
 }
 

@@ -16,8 +16,12 @@ class CrystalView;
 class CrysTensPanel;
 class FileController;
 class LogPanel;
+class LossChart;
+class RunsPanel;
+class SamplesPanel;
 class SlicePanel;
 class StructurePanel;
+class TrainingController;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -39,6 +43,15 @@ public:
     CrysTensPanel* crysTensPanel() const { return m_crysTensPanel; }
     CollectionBrowser* collectionBrowser() const { return m_collectionBrowser; }
     LogPanel* logPanel() const { return m_logPanel; }
+    RunsPanel* runsPanel() const { return m_runsPanel; }
+    LossChart* lossChart() const { return m_lossChart; }
+    SamplesPanel* samplesPanel() const { return m_samplesPanel; }
+    TrainingController* trainingController() const { return m_training; }
+
+    /// Lists the training runs of `dir` and brings the Runs, Loss and Samples docks to front.
+    void openWorkspace(const QString& dir);
+    /// Brings the Runs, Loss and Samples docks to the front of their tab groups.
+    void showTrainingPanels();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -58,7 +71,11 @@ private:
     CrysTensPanel* m_crysTensPanel;
     CollectionBrowser* m_collectionBrowser;
     LogPanel* m_logPanel;
+    RunsPanel* m_runsPanel;
+    LossChart* m_lossChart;
+    SamplesPanel* m_samplesPanel;
     FileController* m_files;
+    TrainingController* m_training;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QByteArray m_defaultState;

@@ -208,18 +208,13 @@ void writeNpy(const std::string& path, const Image& image) {
                {static_cast<std::size_t>(image.rows), static_cast<std::size_t>(image.cols)});
 }
 
-NpyArray readNpy(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) throw IoError(path, "cannot open for reading");
-    std::string bytes;
-    char buffer[1 << 16];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) bytes.append(buffer, n);
-    const bool readError = std::ferror(f) != 0;
-    std::fclose(f);
-    if (readError) throw IoError(path, "read error");
+std::size_t NpyHeader::elementCount() const {
+    return checkedProduct(shape);
+}
 
-    if (bytes.size() < 10 || bytes.compare(0, kMagicLength, kMagic, kMagicLength) != 0) {
+NpyHeader parseNpyHeader(const std::string& path, std::string_view bytes) {
+    if (bytes.size() < 10 ||
+        bytes.compare(0, kMagicLength, std::string_view(kMagic, kMagicLength)) != 0) {
         throw FormatError(path, "header", "not a .npy file (no \\x93NUMPY magic)");
     }
     const int major = static_cast<unsigned char>(bytes[6]);
@@ -237,45 +232,99 @@ NpyArray readNpy(const std::string& path) {
         throw FormatError(path, "header", "unsupported .npy version " + std::to_string(major));
     }
     if (bytes.size() < offset + headerLength) throw FormatError(path, "header", "truncated header");
-    const Header h = parseHeader(path, bytes.substr(offset, headerLength));
+    const Header h = parseHeader(path, std::string(bytes.substr(offset, headerLength)));
     if (h.fortranOrder) throw FormatError(path, "header", "Fortran-order arrays are not supported");
-    offset += headerLength;
 
-    NpyArray array;
-    array.shape = h.shape;
-    const std::size_t count = checkedProduct(h.shape);
+    NpyHeader header;
+    header.shape = h.shape;
+    header.dataOffset = offset + headerLength;
+    try {
+        checkedProduct(h.shape);
+    } catch (const ValueError& e) {
+        throw FormatError(path, "header", e.what());
+    }
     const std::string& d = h.descr;
     if (d.size() != 3) throw FormatError(path, "header", "unsupported dtype '" + d + "'");
     const bool little =
         d[0] == '<' || d[0] == '|' || (d[0] == '=' && std::endian::native == std::endian::little);
-    const bool swap = little != (std::endian::native == std::endian::little);
+    header.byteSwapped = little != (std::endian::native == std::endian::little);
     const std::string kind = d.substr(1);
-    std::size_t item = 0;
     if (kind == "f4")
-        item = 4, array.dtype = NpyDtype::Float32;
+        header.itemSize = 4, header.dtype = NpyDtype::Float32;
     else if (kind == "f8")
-        item = 8, array.dtype = NpyDtype::Float32;
+        header.itemSize = 8, header.dtype = NpyDtype::Float32;
     else if (kind == "u1")
-        item = 1, array.dtype = NpyDtype::UInt8;
+        header.itemSize = 1, header.dtype = NpyDtype::UInt8, header.byteSwapped = false;
     else if (kind == "u2")
-        item = 2, array.dtype = NpyDtype::UInt16;
+        header.itemSize = 2, header.dtype = NpyDtype::UInt16;
     else
         throw FormatError(path, "header",
                           "unsupported dtype '" + d + "' (float32, float64, uint8, uint16)");
+    return header;
+}
+
+NpyHeader readNpyHeader(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw IoError(path, "cannot open for reading");
+    // Version 1 headers are at most 10 + 65535 bytes; later versions may be longer (rare).
+    std::string bytes(12, '\0');
+    std::size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
+    std::size_t need = 0;
+    if (got >= 12 && bytes.compare(0, kMagicLength, kMagic, kMagicLength) == 0) {
+        const int major = static_cast<unsigned char>(bytes[6]);
+        if (major == 1) {
+            need = 10 + (static_cast<unsigned char>(bytes[8]) | static_cast<unsigned char>(bytes[9])
+                                                                    << 8);
+        } else {
+            for (int i = 3; i >= 0; --i)
+                need = need << 8 | static_cast<unsigned char>(bytes[8 + i]);
+            need += 12;
+        }
+        if (need > got && need < (std::size_t{1} << 26)) {
+            bytes.resize(need);
+            got += std::fread(bytes.data() + got, 1, need - got, f);
+        }
+    }
+    const bool readError = std::ferror(f) != 0;
+    std::fclose(f);
+    if (readError) throw IoError(path, "read error");
+    bytes.resize(got);
+    return parseNpyHeader(path, bytes);
+}
+
+NpyArray readNpy(const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw IoError(path, "cannot open for reading");
+    std::string bytes;
+    char buffer[1 << 16];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) bytes.append(buffer, n);
+    const bool readError = std::ferror(f) != 0;
+    std::fclose(f);
+    if (readError) throw IoError(path, "read error");
+
+    const NpyHeader h = parseNpyHeader(path, bytes);
+    NpyArray array;
+    array.shape = h.shape;
+    array.dtype = h.dtype;
+    const std::size_t count = h.elementCount();
+    const std::size_t item = h.itemSize;
+    const std::size_t offset = h.dataOffset;
+    const bool swap = h.byteSwapped;
     if ((bytes.size() - offset) / item < count) {
         throw FormatError(path, "data",
                           "file holds " + std::to_string((bytes.size() - offset) / item) +
                               " elements, the shape needs " + std::to_string(count));
     }
     const auto* p = reinterpret_cast<const unsigned char*>(bytes.data() + offset);
-    if (kind == "f4") {
+    if (h.dtype == NpyDtype::Float32 && item == 4) {
         array.f32.resize(count);
         for (std::size_t i = 0; i < count; ++i) array.f32[i] = loadElement<float>(p + 4 * i, swap);
-    } else if (kind == "f8") {
+    } else if (h.dtype == NpyDtype::Float32) {
         array.f32.resize(count);
         for (std::size_t i = 0; i < count; ++i)
             array.f32[i] = static_cast<float>(loadElement<double>(p + 8 * i, swap));
-    } else if (kind == "u1") {
+    } else if (h.dtype == NpyDtype::UInt8) {
         array.u8.assign(p, p + count);
     } else {
         array.u16.resize(count);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/image.h"
@@ -49,6 +50,24 @@ void writeNpy(const std::string& path, const std::vector<std::uint16_t>& data,
               const std::vector<std::size_t>& shape);
 /// An image as a (rows, cols) float32 array.
 void writeNpy(const std::string& path, const Image& image);
+
+/// The header of a .npy file: what a memory-mapped reader needs to find the elements.
+struct NpyHeader {
+    NpyDtype dtype = NpyDtype::Float32;  ///< Float32 also for float64 files (see itemSize)
+    std::size_t itemSize = 4;            ///< bytes per element in the file (8 for float64)
+    bool byteSwapped = false;            ///< the elements are in the other byte order than ours
+    std::vector<std::size_t> shape;      ///< C order
+    std::size_t dataOffset = 0;          ///< bytes from the start of the file to element 0
+
+    /// Product of the shape (1 for a 0-d array). Throws ValueError on overflow.
+    std::size_t elementCount() const;
+};
+
+/// Parses the header at the start of a .npy file's bytes (`bytes` need only hold the header).
+/// Accepts what readNpy accepts. Throws FormatError (path, "header", reason). Thread-safe.
+NpyHeader parseNpyHeader(const std::string& path, std::string_view bytes);
+/// Reads just the header of a .npy file. Throws IoError (cannot open), FormatError.
+NpyHeader readNpyHeader(const std::string& path);
 
 /// Reads a .npy file of version 1.x, 2.x or 3.x with dtype float32, float64 (converted to
 /// float32), uint8 or uint16, either byte order, C order. Throws IoError (cannot open),

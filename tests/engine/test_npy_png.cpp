@@ -4,6 +4,7 @@
 #include <QtTest>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 
 #include "core/atomic_file.h"
@@ -99,6 +100,37 @@ private Q_SLOTS:
         { cw::NpyStackWriter abandoned(path + "2", cw::NpyDtype::UInt8, {2}); }
         QVERIFY(!QFile::exists(QString::fromStdString(path + "2")));
         QVERIFY(!QFile::exists(QString::fromStdString(path + "2.part")));
+    }
+
+    void npyHeaderAloneLocatesTheData() {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/u16.npy";
+        const std::vector<std::uint16_t> values{1, 2, 3, 65535, 7, 8};
+        cw::writeNpy(path, values, {2, 3});
+        const cw::NpyHeader h = cw::readNpyHeader(path);
+        QCOMPARE(h.dtype, cw::NpyDtype::UInt16);
+        QCOMPARE(h.itemSize, std::size_t{2});
+        QCOMPARE(h.shape, (std::vector<std::size_t>{2, 3}));
+        QCOMPARE(h.elementCount(), std::size_t{6});
+        QCOMPARE(h.dataOffset, std::size_t{128});
+        QVERIFY(!h.byteSwapped);
+        const std::string bytes = cw::readFileToString(path);
+        QCOMPARE(bytes.size(), h.dataOffset + 6 * h.itemSize);
+        std::uint16_t fourth = 0;
+        std::memcpy(&fourth, bytes.data() + h.dataOffset + 3 * h.itemSize, 2);
+        QCOMPARE(fourth, std::uint16_t{65535});
+        // Only the header is needed: a file cut after it still parses; one cut inside does not.
+        QCOMPARE(cw::parseNpyHeader(path, std::string_view(bytes).substr(0, 128)).shape, h.shape);
+        QVERIFY_THROWS_EXCEPTION(cw::FormatError,
+                                 cw::parseNpyHeader(path, std::string_view(bytes).substr(0, 60)));
+        // A big-endian float64 header is recognised as such.
+        std::string big = bytes;
+        big.replace(big.find("<u2"), 3, ">f8");
+        const cw::NpyHeader b = cw::parseNpyHeader(path, big);
+        QCOMPARE(b.itemSize, std::size_t{8});
+        QCOMPARE(b.dtype, cw::NpyDtype::Float32);
+        QVERIFY(b.byteSwapped);
+        QVERIFY_THROWS_EXCEPTION(cw::IoError, cw::readNpyHeader(path + ".missing"));
     }
 
     void numpyReadsOurFilesAndWeReadNumpys() {

@@ -179,6 +179,7 @@ void registerBenchCommand(CLI::App& app) {
         ->capture_default_str();
     setAction(ecd, [o] { return runBenchEcd(*o); });
     addBenchEncodeCommand(*bench);
+    addBenchDiffusionCommand(*bench);
 }
 
 }  // namespace cw::cli

@@ -32,6 +32,7 @@ void registerCommands(CLI::App& app) {
     registerEcdCommand(app);
     registerCrystensCommand(app);
     registerEncodeCommands(app);
+    registerDiffusionCommand(app);
     registerBenchCommand(app);
 }
 

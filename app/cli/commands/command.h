@@ -30,7 +30,9 @@ void registerVersionCommand(CLI::App& app);
 void registerEcdCommand(CLI::App& app);  // commands/ecd.cpp: cwb ecd slice|chgcar|build|merge
 void registerCrystensCommand(CLI::App& app);  // commands/crystens.cpp: cwb crystens build|merge
 void registerEncodeCommands(CLI::App& app);  // commands/encode.cpp: cwb encode|decode
+void registerDiffusionCommand(CLI::App& app);  // commands/diffusion.cpp: cwb diffusion train|sample
 void registerBenchCommand(CLI::App& app);  // commands/bench.cpp: cwb bench ecd
 void addBenchEncodeCommand(CLI::App& bench);  // commands/bench_encode.cpp: cwb bench encode
+void addBenchDiffusionCommand(CLI::App& bench);  // commands/bench_diffusion.cpp: cwb bench diffusion
 
 }  // namespace cw::cli

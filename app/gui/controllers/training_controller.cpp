@@ -1,0 +1,217 @@
+#include "controllers/training_controller.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QThread>
+#include <QWidget>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "jobs/sampling_worker.h"
+#include "jobs/training_worker.h"
+#include "ml/run_directory.h"
+#include "panels/loss_chart.h"
+#include "panels/new_run_dialog.h"
+#include "panels/runs_panel.h"
+#include "panels/sample_dialog.h"
+#include "panels/samples_panel.h"
+
+namespace cw {
+
+TrainingController::TrainingController(RunsPanel* runs, LossChart* loss, SamplesPanel* samples,
+                                       QWidget* dialogParent, QObject* parent)
+    : QObject(parent),
+      m_runs(runs),
+      m_loss(loss),
+      m_samples(samples),
+      m_dialogParent(dialogParent) {
+    m_runs->setActionsAvailable(
+        TrainingWorker::available(),
+        "This build of Crystal Workbench has no LibTorch: runs can be listed and plotted, but "
+        "training and sampling need a build with CW_WITH_TORCH");
+    connect(m_runs, &RunsPanel::newRunRequested, this, &TrainingController::newRun);
+    connect(m_runs, &RunsPanel::resumeRequested, this, &TrainingController::resume);
+    connect(m_runs, &RunsPanel::sampleRequested, this, &TrainingController::sample);
+    connect(m_runs, &RunsPanel::pauseRequested, this, &TrainingController::pause);
+    connect(m_runs, &RunsPanel::cancelRequested, this, &TrainingController::cancel);
+    connect(m_runs, &RunsPanel::selectionChanged, this, &TrainingController::showSelection);
+    connect(m_runs, &RunsPanel::errorReported, this, &TrainingController::errorReported);
+    connect(m_loss, &LossChart::loadFailed, this, &TrainingController::errorReported);
+}
+
+TrainingController::~TrainingController() {
+    shutdown();
+}
+
+void TrainingController::showSelection(const QStringList& runDirs) {
+    m_loss->setRuns(runDirs);
+    m_samples->showRun(runDirs.isEmpty() ? QString() : runDirs.first());
+}
+
+void TrainingController::newRun() {
+    if (busy()) return;
+    NewRunDialog dialog(m_runs->workspace(), m_lastConfig, m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted) return;
+    m_lastConfig = dialog.config();
+    startTraining(m_lastConfig, dialog.runDirectory(), false);
+}
+
+void TrainingController::resume(const QString& runDir) {
+    if (busy() || runDir.isEmpty()) return;
+    try {
+        // The trainer takes the run's own config.json on resume; this copy only names it.
+        const ml::TrainingConfig config =
+            ml::trainingConfigFromJson(readFileToString(ml::runConfigPath(runDir.toStdString())),
+                                       {}, ml::runConfigPath(runDir.toStdString()));
+        startTraining(config, runDir, true);
+    } catch (const Error& e) {
+        Q_EMIT errorReported(QString::fromStdString(e.what()));
+        QMessageBox::warning(m_dialogParent, "Resume training", QString::fromStdString(e.what()));
+    }
+}
+
+bool TrainingController::startTraining(const ml::TrainingConfig& config, const QString& runDir,
+                                       bool resume) {
+    if (busy()) return false;
+    auto* worker = new TrainingWorker(config, runDir, resume);
+    m_training = worker;
+    connect(worker, &TrainingWorker::progress, m_runs,
+            [this](qint64 step, qint64 total, double, double, double imagesPerSecond) {
+                m_runs->showProgress(step, total, imagesPerSecond);
+                selectJobRun();
+            });
+    connect(worker, &TrainingWorker::sampleGrid, m_samples, &SamplesPanel::onSampleGrid);
+    connect(worker, &TrainingWorker::log, this, &TrainingController::infoReported);
+    connect(worker, &TrainingWorker::finished, this, &TrainingController::trainingFinished);
+    connect(worker, &TrainingWorker::failed, this, &TrainingController::jobFailed);
+    runInThread(worker, runDir, true);
+    Q_EMIT infoReported(QString("%1 training run %2")
+                            .arg(resume ? "Resuming" : "Starting", QFileInfo(runDir).fileName()));
+    m_jobRunSelected = false;
+    selectJobRun();
+    return true;
+}
+
+void TrainingController::selectJobRun() {
+    // A new run's folder appears once the trainer has written its config.json: select it
+    // then, so that its loss and samples show while it trains.
+    if (m_jobRunSelected || m_jobRun.isEmpty()) return;
+    const QString dir = QDir::cleanPath(QDir(m_jobRun).absolutePath());
+    if (m_runs->currentRun() != dir) {
+        m_runs->refresh();
+        m_runs->selectRun(dir);
+    }
+    m_jobRunSelected = m_runs->currentRun() == dir;
+}
+
+void TrainingController::sample(const QString& runDir) {
+    if (busy() || runDir.isEmpty()) return;
+    SampleDialog dialog(runDir, m_dialogParent);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const QString outDir = dialog.outputDirectory();
+    auto* worker = new SamplingWorker(runDir, dialog.request(), outDir);
+    m_sampling = worker;
+    connect(worker, &SamplingWorker::progress, m_runs,
+            [this](qint64 done, qint64 total, double imagesPerSecond) {
+                m_runs->showProgress(done, total, imagesPerSecond);
+            });
+    connect(worker, &SamplingWorker::finished, this,
+            [this, outDir](int written, bool cancelled, const QStringList& files) {
+                QString grid;
+                for (const QString& file : files)
+                    if (file.endsWith("grid.png")) grid = file;
+                if (!grid.isEmpty())
+                    m_samples->showImage(grid,
+                                         QString("%1 samples in %2").arg(written).arg(outDir));
+                const QString text = QString("Sampling %1: %2 images written to %3")
+                                         .arg(cancelled ? "cancelled" : "finished")
+                                         .arg(written)
+                                         .arg(outDir);
+                Q_EMIT infoReported(text);
+                endJob(text);
+            });
+    connect(worker, &SamplingWorker::failed, this, &TrainingController::jobFailed);
+    runInThread(worker, runDir, false);
+}
+
+void TrainingController::runInThread(QObject* worker, const QString& runDir, bool training) {
+    m_worker = worker;
+    m_jobRun = runDir;
+    m_thread = new QThread(this);
+    m_thread->setObjectName(training ? "training" : "sampling");
+    worker->moveToThread(m_thread);
+    if (m_training)
+        connect(m_thread, &QThread::started, m_training, &TrainingWorker::run);
+    else
+        connect(m_thread, &QThread::started, m_sampling, &SamplingWorker::run);
+    m_runs->setActiveJob(runDir, training);
+    m_thread->start();
+}
+
+void TrainingController::trainingFinished(const ml::TrainingResult& result) {
+    const QString name = QFileInfo(m_jobRun).fileName();
+    const QString text =
+        result.finished ? QString("%1 finished at step %2 (loss %3)")
+                              .arg(name)
+                              .arg(result.stepsDone)
+                              .arg(result.lastLoss)
+                        : QString("%1 stopped at step %2; Resume continues from its checkpoint")
+                              .arg(name)
+                              .arg(result.stepsDone);
+    Q_EMIT infoReported(text);
+    endJob(text);
+}
+
+void TrainingController::jobFailed(const QString& message) {
+    const QString text = QString("%1: %2").arg(QFileInfo(m_jobRun).fileName(), message);
+    Q_EMIT errorReported(text);
+    endJob("Failed: " + message);
+}
+
+void TrainingController::endJob(const QString& idleText) {
+    if (m_thread) {
+        // run() has returned (it emitted the signal that brought us here): this is quick.
+        m_thread->quit();
+        m_thread->wait();
+        delete m_worker;
+        delete m_thread;
+    }
+    m_thread = nullptr;
+    m_worker = nullptr;
+    m_training = nullptr;
+    m_sampling = nullptr;
+    m_jobRun.clear();
+    m_runs->setActiveJob({}, false);
+    m_runs->showIdle(idleText);
+    m_runs->refresh();
+    m_loss->refresh();
+    m_samples->reload();
+    Q_EMIT jobEnded();
+}
+
+void TrainingController::pause() {
+    if (m_training) m_training->requestPause();
+}
+
+void TrainingController::cancel() {
+    if (m_training) m_training->requestCancel();
+    if (m_sampling) m_sampling->requestCancel();
+}
+
+void TrainingController::shutdown() {
+    if (!m_thread) return;
+    // Paused rather than cancelled: the run resumes next time exactly where it stopped.
+    if (m_training) m_training->requestPause();
+    if (m_sampling) m_sampling->requestCancel();
+    m_thread->quit();  // takes effect once run() has returned
+    m_thread->wait();
+    delete m_worker;
+    delete m_thread;
+    m_thread = nullptr;
+    m_worker = nullptr;
+    m_training = nullptr;
+    m_sampling = nullptr;
+}
+
+}  // namespace cw

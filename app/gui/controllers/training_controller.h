@@ -1,0 +1,71 @@
+#pragma once
+// Training and sampling from the window: runs the New run… and Sample… dialogs, starts one
+// job at a time in a worker thread (TrainingWorker, SamplingWorker), and wires the job's
+// signals to the Runs, Loss and Samples panels. On close a training is paused (it resumes
+// later from its checkpoint) and the thread is waited for.
+
+#include <QObject>
+#include <QString>
+
+#include "ml/trainer.h"
+#include "ml/training_config.h"
+
+class QThread;
+class QWidget;
+
+namespace cw {
+
+class LossChart;
+class RunsPanel;
+class SamplesPanel;
+class SamplingWorker;
+class TrainingWorker;
+
+class TrainingController : public QObject {
+    Q_OBJECT
+public:
+    TrainingController(RunsPanel* runs, LossChart* loss, SamplesPanel* samples,
+                       QWidget* dialogParent, QObject* parent = nullptr);
+    ~TrainingController() override;
+
+    /// Starts training `runDir` (a new run, or resume) unless a job is running; false then.
+    bool startTraining(const ml::TrainingConfig& config, const QString& runDir, bool resume);
+    bool busy() const { return m_thread != nullptr; }
+    /// Pauses a training or cancels a sampling, and waits for the worker thread.
+    void shutdown();
+
+Q_SIGNALS:
+    void infoReported(const QString& message);
+    void errorReported(const QString& message);
+    /// A job ended (finished, paused, cancelled or failed).
+    void jobEnded();
+
+private:
+    void newRun();
+    void resume(const QString& runDir);
+    void sample(const QString& runDir);
+    void pause();
+    void cancel();
+    void showSelection(const QStringList& runDirs);
+    void runInThread(QObject* worker, const QString& runDir, bool training);
+    void trainingFinished(const ml::TrainingResult& result);
+    void jobFailed(const QString& message);
+    void endJob(const QString& idleText);
+    void selectJobRun();
+
+    RunsPanel* m_runs;
+    LossChart* m_loss;
+    SamplesPanel* m_samples;
+    QWidget* m_dialogParent;
+    QThread* m_thread = nullptr;
+    // Owned here and deleted after the thread has finished (deleteLater would run in the
+    // worker thread and race with Pause clicks).
+    QObject* m_worker = nullptr;
+    TrainingWorker* m_training = nullptr;
+    SamplingWorker* m_sampling = nullptr;
+    QString m_jobRun;
+    bool m_jobRunSelected = false;
+    ml::TrainingConfig m_lastConfig;  // the next New run… starts from the last one
+};
+
+}  // namespace cw

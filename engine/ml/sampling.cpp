@@ -1,0 +1,175 @@
+#include "ml/sampling.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/npy.h"
+#include "core/png_image.h"
+#include "ml/checkpoint.h"
+#include "ml/device.h"
+#include "ml/diffusion.h"
+#include "ml/run_directory.h"
+#include "ml/sample_images.h"
+#include "ml/training_config.h"
+#include "ml/unet.h"
+
+namespace cw::ml {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string numbered(const char* prefix, int index, const char* suffix) {
+    char name[64];
+    std::snprintf(name, sizeof name, "%s%05d%s", prefix, index, suffix);
+    return name;
+}
+
+// The conditioning of a request as tensors for `n` samples; unconditional (the null embedding)
+// when the request gives none.
+Condition makeCondition(const UNetConfig& model, const SampleRequest& request, const std::string& runDir,
+                        int n, const torch::Device& device) {
+    Condition condition;
+    if (model.conditioning == Conditioning::None) {
+        if (request.spaceGroup != 0 || !request.conditionValues.empty())
+            throw ConfigError(runDir + ": the run was trained without conditioning; drop --space-group "
+                              "and --condition");
+        return condition;
+    }
+    const bool given = request.spaceGroup != 0 || !request.conditionValues.empty();
+    condition.dropped = torch::full({n}, !given, torch::kBool).to(device);
+    if (model.conditioning == Conditioning::Class) {
+        if (!request.conditionValues.empty())
+            throw ConfigError(runDir + ": the run is conditioned on the space group; use --space-group");
+        if (given && (request.spaceGroup < 1 || request.spaceGroup > model.classes))
+            throw ConfigError("--space-group must be in 1…" + std::to_string(model.classes));
+        condition.classes = torch::full({n}, std::max(0, request.spaceGroup - 1), torch::kInt64).to(device);
+        return condition;
+    }
+    if (request.spaceGroup != 0)
+        throw ConfigError(runDir + ": the run is conditioned on properties; use --condition");
+    std::vector<float> standardised(static_cast<std::size_t>(model.conditionDim), 0.0f);
+    if (given) {
+        const nlohmann::json info = nlohmann::json::parse(readFileToString(runDataInfoPath(runDir)));
+        const auto means = info.at("condition_means").get<std::vector<double>>();
+        const auto stds = info.at("condition_stds").get<std::vector<double>>();
+        if (request.conditionValues.size() != means.size())
+            throw ConfigError("--condition needs " + std::to_string(means.size()) + " values (" +
+                              info.at("condition_names").dump() + ")");
+        for (std::size_t i = 0; i < means.size(); ++i)
+            standardised[i] = static_cast<float>((request.conditionValues[i] - means[i]) / stds[i]);
+    }
+    condition.vectors = torch::tensor(standardised).reshape({1, model.conditionDim}).repeat({n, 1}).to(device);
+    return condition;
+}
+
+}  // namespace
+
+SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& request, const std::string& outDir,
+                           ProgressSink& progress, const std::atomic<bool>* cancel) {
+    if (request.count < 1) throw ConfigError("--n must be at least 1");
+    if (request.batchSize < 1) throw ConfigError("--batch must be at least 1");
+    const std::string checkpoint = resolveCheckpoint(runDir, request.checkpoint);
+    const TrainingConfig config =
+        trainingConfigFromJson(readCheckpointState(checkpoint).configJson, {}, checkpoint);
+    setTorchThreads(request.threads);
+    const torch::Device device(resolveDevice(request.device));
+    UNet model(config.model);
+    model->to(device);
+    const CheckpointState state = loadWeights(checkpoint, model, request.useEma, device);
+    model->eval();
+    const GaussianDiffusion diffusion(config.diffusion);
+    fs::create_directories(outDir);
+
+    const int channels = config.model.inChannels;
+    const int size = config.model.imageSize;
+    ImageStack all;
+    all.channels = channels;
+    all.height = all.width = size;
+    SampleResult result;
+    const auto start = std::chrono::steady_clock::now();
+    for (int done = 0; done < request.count;) {
+        const int n = std::min(request.batchSize, request.count - done);
+        SamplerOptions options = request.sampler;
+        // Each batch draws its own noise, reproducibly for a given --seed and --batch.
+        options.seed = request.sampler.seed + static_cast<std::uint64_t>(done);
+        const Condition condition = makeCondition(config.model, request, runDir, n, device);
+        torch::Tensor samples = diffusion.sample(model, n, options, condition, [&](int, int) {
+            return !(cancel && cancel->load());
+        });
+        if (!samples.defined()) {
+            result.cancelled = true;
+            break;
+        }
+        samples = ((samples.to(torch::kCPU).to(torch::kFloat32) + 1.0) * 0.5).clamp(0.0, 1.0).contiguous();
+        const float* values = samples.data_ptr<float>();
+        ImageStack batch;
+        batch.count = n;
+        batch.channels = channels;
+        batch.height = batch.width = size;
+        batch.values.assign(values, values + samples.numel());
+        for (int i = 0; i < n; ++i) {
+            const int index = done + i;
+            if (!request.stacked) {
+                const std::string path = outDir + "/" + numbered("sample-", index, ".npy");
+                std::vector<float> item(values + i * batch.itemSize(), values + (i + 1) * batch.itemSize());
+                writeNpy(path, item, {static_cast<std::size_t>(channels), static_cast<std::size_t>(size),
+                                      static_cast<std::size_t>(size)});
+                result.files.push_back(path);
+            }
+            if (request.png) {
+                const std::string path = outDir + "/" + numbered("sample-", index, ".png");
+                writePngGray(path, sampleTile(batch, i), 8);
+                result.files.push_back(path);
+            }
+        }
+        all.values.insert(all.values.end(), batch.values.begin(), batch.values.end());
+        all.count += n;
+        done += n;
+        result.written = done;
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.imagesPerSecond = done / std::max(1e-9, seconds);
+        progress.report({"sample", done, request.count, {{"images_per_s", result.imagesPerSecond}}});
+    }
+    if (all.count > 0) {
+        if (request.stacked) {
+            const std::string path = outDir + "/samples.npy";
+            writeNpy(path, all.values,
+                     {static_cast<std::size_t>(all.count), static_cast<std::size_t>(channels),
+                      static_cast<std::size_t>(size), static_cast<std::size_t>(size)});
+            result.files.push_back(path);
+        }
+        if (request.png) {
+            const std::string path = outDir + "/grid.png";
+            writeSampleGrid(path, all.count > 64 ? ImageStack{64, channels, size, size,
+                                                              {all.values.begin(), all.values.begin() + 64 * all.itemSize()}}
+                                                 : all);
+            result.files.push_back(path);
+        }
+        nlohmann::json info;
+        info["run"] = runDir;
+        info["checkpoint"] = checkpoint;
+        info["step"] = state.step;
+        info["ema"] = request.useEma;
+        info["count"] = all.count;
+        info["sampler"] = samplerName(request.sampler.kind);
+        info["sampling_steps"] = request.sampler.kind == SamplerKind::Ddpm ? config.diffusion.timesteps
+                                                                            : request.sampler.samplingSteps;
+        info["eta"] = request.sampler.eta;
+        info["guidance"] = request.sampler.guidanceScale;
+        info["clipping"] = clippingName(request.sampler.clipping);
+        info["seed"] = request.sampler.seed;
+        info["space_group"] = request.spaceGroup;
+        info["condition"] = request.conditionValues;
+        info["cancelled"] = result.cancelled;
+        writeFileAtomically(outDir + "/samples.json", info.dump(2) + "\n");
+    }
+    return result;
+}
+
+}  // namespace cw::ml

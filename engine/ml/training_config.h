@@ -1,0 +1,72 @@
+#pragma once
+/// @file Everything that defines a diffusion training run, as plain data (torch-free). The CLI
+/// builds it from defaults < `--config run.json` < flags, the GUI from its dialog; the run
+/// directory keeps the resolved config as config.json, so any run can be replayed.
+
+#include <cstdint>
+#include <string>
+
+#include "ml/diffusion_config.h"
+#include "ml/unet_config.h"
+
+namespace cw::ml {
+
+struct TrainingConfig {
+    // Data (docs/ecd-datasets.md, docs/encoding-datasets.md).
+    std::string dataDir;             ///< a finished ECD or encoding data set
+    std::string split = "train";
+    std::string condition;           ///< "" | "space_group" | property columns "band_gap,density"
+    std::size_t maxItems = 0;        ///< 0 = all items of the split
+    bool augment = true;             ///< D4 symmetries, for ECD slices only
+    int loaderWorkers = 2;
+
+    UNetConfig model;                ///< inChannels, and the conditioning size, come from the data
+    DiffusionConfig diffusion;
+
+    // Optimisation: AdamW (Loshchilov & Hutter 2019), linear warm-up then cosine decay to
+    // minLrRatio × lr, global-norm gradient clipping, EMA of weights.
+    std::int64_t steps = 100000;
+    int batchSize = 4;
+    double learningRate = 1e-4;
+    double weightDecay = 0.0;
+    double adamBeta1 = 0.9, adamBeta2 = 0.999;
+    std::int64_t warmupSteps = 500;
+    double minLrRatio = 0.1;
+    double gradClip = 1.0;           ///< max global L2 norm; 0 = off
+    double emaDecay = 0.9999;
+    std::int64_t emaStartStep = 0;   ///< EMA copies the weights until this step
+    double conditionDropProb = 0.1;  ///< p of the null condition in training (CFG)
+    bool mixedPrecision = true;      ///< autocast to float16 on CUDA; ignored on CPU
+
+    // Run.
+    std::string device = "auto";     ///< "auto" | "cpu" | "cuda" | "cuda:N"
+    int threads = 0;                 ///< LibTorch CPU threads; 0 = all cores
+    std::uint64_t seed = 0;
+    std::int64_t logEvery = 10;         ///< metrics.csv row every N steps
+    std::int64_t checkpointEvery = 1000;
+    std::int64_t sampleEvery = 5000;    ///< sample grid every N steps; 0 = never
+    int sampleGridCount = 16;           ///< images in a grid (a square number looks best)
+    int sampleGridSteps = 50;           ///< DDIM steps for the grids
+    int keepCheckpoints = 3;            ///< step checkpoints kept besides latest; 0 = all
+
+    /// Throws ConfigError naming the field (steps < 1, batch < 1, lr ≤ 0, p outside [0, 1], …).
+    void validate() const;
+};
+
+/// The learning rate of 0-based step `step`: lr·(step+1)/warmup during warm-up, then a cosine
+/// from lr down to minLrRatio·lr at the last step (Loshchilov & Hutter 2017, no restarts).
+double learningRateAt(const TrainingConfig& config, std::int64_t step);
+
+/// The EMA decay used after `step` updates: min(emaDecay, (1 + step)/(10 + step)), so early EMA
+/// weights follow the model instead of staying near the random initialisation; 0 (a copy)
+/// before emaStartStep.
+double emaDecayAt(const TrainingConfig& config, std::int64_t step);
+
+/// JSON text (nested "model" and "diffusion" objects; stable key order, 2-space indent).
+std::string trainingConfigToJson(const TrainingConfig& config);
+/// Applies a JSON object over `base` (missing keys keep base's values); unknown keys are a
+/// ConfigError naming the key and the file. `source` names the file in messages.
+TrainingConfig trainingConfigFromJson(const std::string& jsonText, const TrainingConfig& base = {},
+                                      const std::string& source = "config");
+
+}  // namespace cw::ml
