@@ -237,6 +237,13 @@ ImageSet::ImageSet(const std::string& directory, const ImageSetOptions& options)
     d.storedSize = static_cast<int>(layout.itemShape[0]);
     d.channels = layout.itemShape.size() == 3 ? static_cast<int>(layout.itemShape[2]) : 1;
     d.outSize = options.imageSize == 0 ? d.storedSize : options.imageSize;
+    // An encoding's rows and columns are atoms and header fields: resampling would blend them
+    // into meaningless values, so only slices may change size.
+    if (layout.kind != ImageSetKind::EcdSlices && d.outSize != d.storedSize)
+        throw ConfigError(directory + ": " + imageSetKindName(layout.kind) + " items are " +
+                          std::to_string(d.storedSize) + "×" + std::to_string(d.storedSize) +
+                          " tables and cannot be resampled to " + std::to_string(d.outSize) +
+                          " px; use image size " + std::to_string(d.storedSize));
     d.readTable(options);
 }
 

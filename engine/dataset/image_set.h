@@ -24,6 +24,7 @@ struct ImageSetOptions {
     std::string split = "train";
     /// Output pixels per side; 0 = the stored size. A different size resamples each item with
     /// area averaging (integer down-sampling factor) or bilinear interpolation otherwise.
+    /// Only ECD slices may be resampled (an encoding's pixels are table cells).
     int imageSize = 0;
     /// Conditioning: empty = none; "space_group" (encoding sets) = a class label 0…229
     /// (number − 1); otherwise comma-separated numeric property columns of properties.csv,

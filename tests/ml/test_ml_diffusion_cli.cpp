@@ -103,6 +103,14 @@ private Q_SLOTS:
         QCOMPARE(stored.model.classes, 230);
         QVERIFY2(!stored.augment, "CrysTens must never be rotated or flipped");
 
+        // A CrysTens table cannot be trained at another size.
+        QStringList resampled = tinyModelFlags();
+        r = runCwb(QStringList{"diffusion", "train", "--data", m_crystens, "--out", m_tmp.path() + "/sg32",
+                               "--steps", "1"} +
+                   resampled);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("cannot be resampled to 32"), qPrintable(r.err));
+
         const QString out = m_tmp.path() + "/fcc";
         r = runCwb({"diffusion", "sample", "--run", run, "--n", "2", "--sampling-steps", "2", "--space-group",
                     "225", "--guidance", "2", "--out", out, "--threads", "1"});
