@@ -1,7 +1,8 @@
 // Training from the window (TrainingController behind the Runs, Loss and Samples docks): a
 // tiny real run started in a workspace is selected in the Runs panel while it trains, its loss
-// is plotted and its sample grids shown, Pause leaves status "paused" with a checkpoint, Resume
-// continues from it, and closing the window pauses the run instead of killing it. Needs an X
+// is plotted and its sample grids shown, Pause leaves status "paused" with a checkpoint,
+// sampling shows its grid, Resume continues from the checkpoint, and closing the window pauses
+// the run instead of killing it. Needs an X
 // server (the window's 3-D view is a QOpenGLWidget).
 #include <QDir>
 #include <QLineSeries>
@@ -69,6 +70,22 @@ private Q_SLOTS:
         QVERIFY(std::filesystem::is_regular_file(
             cw::ml::runLatestCheckpointPath(runDir.toStdString())));
         QVERIFY(runs->progressText().contains("stopped at step"));
+
+        // Sample… from the paused run: the grid lands in the Samples panel.
+        cw::ml::SampleRequest request;
+        request.count = 6;
+        request.batchSize = 3;
+        request.sampler.samplingSteps = 2;
+        request.device = "cpu";
+        request.threads = 1;
+        const QString outDir = m_dir.filePath("generated");
+        QVERIFY(training->startSampling(runDir, request, outDir));
+        QVERIFY(runs->cancelButton()->isEnabled() && !runs->pauseButton()->isEnabled());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 120000);
+        QCOMPARE(window.samplesPanel()->imagePath(), outDir + "/grid.png");
+        QVERIFY(QFileInfo(outDir + "/samples.npy").size() > 0);
+        QVERIFY2(runs->progressText().contains("6 images written"),
+                 qPrintable(runs->progressText()));
 
         // Resume from the panel, let it take a few steps, then close the window.
         runs->refresh();

@@ -3,6 +3,7 @@
 // (a checkpoint to resume or sample, a build without LibTorch), and the progress line.
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTreeWidget>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void initTestCase() {
         // The workspace is remembered in QSettings: keep the user's settings out of it.
         QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
         QVERIFY(m_dir.isValid());
         makeRun(m_dir.filePath("ecd-small"), RunState::Paused, 300, 1000, "/data/ecd-32",
                 "2026-03-02T10:00:00Z");
@@ -110,12 +112,31 @@ private Q_SLOTS:
         QCOMPARE(panel.currentRun(), run);
     }
 
+    void selectionRemembered() {
+        const QStringList both{QDir::cleanPath(m_dir.filePath("ecd-small")),
+                               QDir::cleanPath(m_dir.filePath("crystens"))};
+        {
+            cw::RunsPanel panel;
+            panel.setWorkspace(m_dir.path());
+            QSignalSpy selection(&panel, &cw::RunsPanel::selectionChanged);
+            panel.selectRuns(both);
+            QCOMPARE(selection.count(), 1);  // one signal for the whole change
+            QCOMPARE(panel.selectedRuns(), both);  // the current run first
+        }
+        // The next session shows the same runs (e.g. overlaid in the Loss panel).
+        cw::RunsPanel next;
+        QSignalSpy selection(&next, &cw::RunsPanel::selectionChanged);
+        next.setWorkspace(m_dir.path());
+        QCOMPARE(next.selectedRuns(), both);
+        QCOMPARE(selection.last().at(0).toStringList(), both);
+    }
+
     void buttonsFollowTheRun() {
         cw::RunsPanel panel;
         panel.setActionsAvailable(true);
         panel.setWorkspace(m_dir.path());
         QVERIFY(panel.newRunButton()->isEnabled());
-        QCOMPARE(panel.currentRun(), QDir::cleanPath(m_dir.filePath("ecd-small")));
+        panel.selectRun(m_dir.filePath("ecd-small"));
         QVERIFY(panel.resumeButton()->isEnabled());  // paused, with a checkpoint
         QVERIFY(panel.sampleButton()->isEnabled());
         QVERIFY(!panel.pauseButton()->isEnabled());

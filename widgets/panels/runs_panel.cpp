@@ -24,6 +24,7 @@ namespace cw {
 namespace {
 
 constexpr const char* kWorkspaceKey = "training/workspace";
+constexpr const char* kSelectionKey = "training/selectedRuns";
 enum Column { kName, kState, kStep, kData };
 constexpr int kDirRole = Qt::UserRole;
 
@@ -68,10 +69,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     m_list->setSortingEnabled(false);
     m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->header()->setStretchLastSection(true);
-    connect(m_list, &QTreeWidget::itemSelectionChanged, this, [this] {
-        updateButtons();
-        Q_EMIT selectionChanged(selectedRuns());
-    });
+    connect(m_list, &QTreeWidget::itemSelectionChanged, this, &RunsPanel::selectionUpdated);
 
     m_newRun->setObjectName("newRunButton");
     m_resume->setObjectName("resumeButton");
@@ -116,6 +114,7 @@ RunsPanel::RunsPanel(QWidget* parent)
 
 void RunsPanel::setWorkspace(const QString& dir) {
     const QString clean = dir.isEmpty() ? QString() : QDir::cleanPath(QDir(dir).absolutePath());
+    const QStringList remembered = QSettings().value(kSelectionKey).toStringList();
     if (!m_watcher->directories().isEmpty()) m_watcher->removePaths(m_watcher->directories());
     m_workspace = clean;
     m_workspaceEdit->setText(clean);
@@ -131,12 +130,18 @@ void RunsPanel::setWorkspace(const QString& dir) {
         m_timer->stop();
     }
     refresh();
-    // Show something at once: the run touched last is the one the user most likely wants.
+    // Show something at once: the runs selected last time in this workspace, else the run
+    // touched last, which is the one the user most likely wants.
+    QStringList select;
+    for (const QString& run : remembered)
+        if (m_items.contains(run)) select << run;
     const auto newest = std::max_element(
         m_runs.begin(), m_runs.end(), [](const ml::RunSummary& a, const ml::RunSummary& b) {
             return a.status.updated < b.status.updated;  // ISO 8601 sorts as text
         });
-    if (newest != m_runs.end()) selectRun(QString::fromStdString(newest->directory));
+    if (select.isEmpty() && newest != m_runs.end())
+        select << QString::fromStdString(newest->directory);
+    selectRuns(select);
     Q_EMIT workspaceChanged(clean);
 }
 
@@ -228,10 +233,29 @@ QString RunsPanel::currentRun() const {
 }
 
 void RunsPanel::selectRun(const QString& runDir) {
-    const QString clean = QDir::cleanPath(QDir(runDir).absolutePath());
-    if (QTreeWidgetItem* item = m_items.value(clean)) {
-        m_list->setCurrentItem(item);  // selects it alone, and signals the change
+    selectRuns({runDir});
+}
+
+void RunsPanel::selectRuns(const QStringList& runDirs) {
+    QList<QTreeWidgetItem*> items;
+    for (const QString& dir : runDirs)
+        if (QTreeWidgetItem* item = m_items.value(QDir::cleanPath(QDir(dir).absolutePath())))
+            items << item;
+    if (items.isEmpty()) return;
+    {
+        // One selectionChanged for the whole change, not one per item.
+        const QSignalBlocker block(m_list);
+        m_list->setCurrentItem(items.first());  // selects it alone
+        for (QTreeWidgetItem* item : items) item->setSelected(true);
     }
+    selectionUpdated();
+}
+
+void RunsPanel::selectionUpdated() {
+    updateButtons();
+    // Remembered, so that the next session plots the same runs.
+    if (!m_workspace.isEmpty()) QSettings().setValue(kSelectionKey, selectedRuns());
+    Q_EMIT selectionChanged(selectedRuns());
 }
 
 const ml::RunSummary* RunsPanel::summaryOf(const QString& runDir) const {
@@ -306,10 +330,11 @@ void RunsPanel::updateButtons() {
         m_workspace.isEmpty() ? "Choose a workspace folder first"
                               : "Configure and start a new training run in the workspace");
     set(m_resume, idle && resumable,
-        !run          ? "Select a run"
-        : !checkpoint ? "This run has no checkpoint to resume from"
-        : run->status.state == ml::RunState::Finished
-            ? "This run has finished"
+        !run                                          ? "Select a run"
+        : !checkpoint                                 ? "This run has no checkpoint to resume from"
+        : run->status.state == ml::RunState::Finished ? "This run has finished"
+        : run->status.state == ml::RunState::Running
+            ? "Its status says running: resume only if no other process trains it any more"
             : "Continue the selected run from its latest checkpoint");
     set(m_pause, m_activeIsTraining,
         "Stop after the current step with a checkpoint; Resume goes on");

@@ -29,8 +29,8 @@ class RunsPanel : public QWidget {
 public:
     explicit RunsPanel(QWidget* parent = nullptr);
 
-    /// Lists the runs of `dir`, selects the one updated last, and remembers `dir` (QSettings
-    /// "training/workspace"); "" clears.
+    /// Lists the runs of `dir` and remembers it (QSettings "training/workspace"); "" clears.
+    /// Selects the runs selected when this workspace was last shown, else the run updated last.
     void setWorkspace(const QString& dir);
     QString workspace() const { return m_workspace; }
     /// The workspace remembered from the last session, if it still exists.
@@ -41,6 +41,8 @@ public:
     /// The selected run directories, in list order; the current one is the first.
     QStringList selectedRuns() const;
     QString currentRun() const;
+    /// Selects these runs (those listed), the first one current; the others are deselected.
+    void selectRuns(const QStringList& runDirs);
     void selectRun(const QString& runDir);
 
     /// Whether this build can train and sample; `reason` becomes the disabled buttons' tooltip.
@@ -76,6 +78,7 @@ Q_SIGNALS:
     void errorReported(const QString& message);
 
 private:
+    void selectionUpdated();
     void updateItem(QTreeWidgetItem* item, const ml::RunSummary& run);
     void updateButtons();
     const ml::RunSummary* summaryOf(const QString& runDir) const;

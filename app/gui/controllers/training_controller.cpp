@@ -60,6 +60,14 @@ void TrainingController::newRun() {
 void TrainingController::resume(const QString& runDir) {
     if (busy() || runDir.isEmpty()) return;
     try {
+        // A run that says "running" may be trained by `cwb` right now, or may have been killed:
+        // two trainers in one folder would corrupt it, so ask.
+        if (ml::readRunStatus(runDir.toStdString()).state == ml::RunState::Running &&
+            QMessageBox::question(m_dialogParent, "Resume training",
+                                  QString("%1 says it is running. Resume it only if no other "
+                                          "process is training it any more. Resume?")
+                                      .arg(QFileInfo(runDir).fileName())) != QMessageBox::Yes)
+            return;
         // The trainer takes the run's own config.json on resume; this copy only names it.
         const ml::TrainingConfig config =
             ml::trainingConfigFromJson(readFileToString(ml::runConfigPath(runDir.toStdString())),
@@ -109,8 +117,13 @@ void TrainingController::sample(const QString& runDir) {
     if (busy() || runDir.isEmpty()) return;
     SampleDialog dialog(runDir, m_dialogParent);
     if (dialog.exec() != QDialog::Accepted) return;
-    const QString outDir = dialog.outputDirectory();
-    auto* worker = new SamplingWorker(runDir, dialog.request(), outDir);
+    startSampling(runDir, dialog.request(), dialog.outputDirectory());
+}
+
+bool TrainingController::startSampling(const QString& runDir, const ml::SampleRequest& request,
+                                       const QString& outDir) {
+    if (busy()) return false;
+    auto* worker = new SamplingWorker(runDir, request, outDir);
     m_sampling = worker;
     connect(worker, &SamplingWorker::progress, m_runs,
             [this](qint64 done, qint64 total, double imagesPerSecond) {
@@ -118,21 +131,23 @@ void TrainingController::sample(const QString& runDir) {
             });
     connect(worker, &SamplingWorker::finished, this,
             [this, outDir](int written, bool cancelled, const QStringList& files) {
-                QString grid;
-                for (const QString& file : files)
-                    if (file.endsWith("grid.png")) grid = file;
-                if (!grid.isEmpty())
-                    m_samples->showImage(grid,
-                                         QString("%1 samples in %2").arg(written).arg(outDir));
                 const QString text = QString("Sampling %1: %2 images written to %3")
                                          .arg(cancelled ? "cancelled" : "finished")
                                          .arg(written)
                                          .arg(outDir);
                 Q_EMIT infoReported(text);
-                endJob(text);
+                endJob(text);  // first: it shows the run's training grid again
+                for (const QString& file : files)
+                    if (file.endsWith("grid.png"))
+                        m_samples->showImage(file,
+                                             QString("%1 samples in %2").arg(written).arg(outDir));
             });
     connect(worker, &SamplingWorker::failed, this, &TrainingController::jobFailed);
     runInThread(worker, runDir, false);
+    Q_EMIT infoReported(QString("Sampling %1 images from %2 into %3")
+                            .arg(request.count)
+                            .arg(QFileInfo(runDir).fileName(), outDir));
+    return true;
 }
 
 void TrainingController::runInThread(QObject* worker, const QString& runDir, bool training) {

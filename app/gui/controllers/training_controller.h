@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QString>
 
+#include "ml/sampling.h"
 #include "ml/trainer.h"
 #include "ml/training_config.h"
 
@@ -30,6 +31,10 @@ public:
 
     /// Starts training `runDir` (a new run, or resume) unless a job is running; false then.
     bool startTraining(const ml::TrainingConfig& config, const QString& runDir, bool resume);
+    /// Samples from `runDir` into `outDir` unless a job is running; false then. The grid is
+    /// shown in the Samples panel when done.
+    bool startSampling(const QString& runDir, const ml::SampleRequest& request,
+                       const QString& outDir);
     bool busy() const { return m_thread != nullptr; }
     /// Pauses a training or cancels a sampling, and waits for the worker thread.
     void shutdown();
