@@ -34,6 +34,7 @@ void registerCommands(CLI::App& app) {
     registerEncodeCommands(app);
     registerDiffusionCommand(app);
     registerBenchCommand(app);
+    registerEvalCommand(app);
 }
 
 int runSelected(CLI::App& app) {

@@ -34,5 +34,8 @@ void registerDiffusionCommand(CLI::App& app);  // commands/diffusion.cpp: cwb di
 void registerBenchCommand(CLI::App& app);  // commands/bench.cpp: cwb bench ecd
 void addBenchEncodeCommand(CLI::App& bench);  // commands/bench_encode.cpp: cwb bench encode
 void addBenchDiffusionCommand(CLI::App& bench);  // commands/bench_diffusion.cpp: cwb bench diffusion
+void registerEvalCommand(CLI::App& app);  // commands/eval.cpp: cwb eval count|ks
+void addEvalCountCommand(CLI::App& eval);  // commands/eval_count.cpp: cwb eval count
+void addEvalKsCommand(CLI::App& eval);  // commands/eval_ks.cpp: cwb eval ks
 
 }  // namespace cw::cli
