@@ -14,12 +14,6 @@ namespace cw {
 namespace fs = std::filesystem;
 
 namespace {
-std::uint64_t splitMix64(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
 
 std::string numbered(const char* pattern, std::size_t n) {
     char buf[64];
@@ -36,6 +30,13 @@ nlohmann::json readJsonFile(const std::string& path) {
     }
 }
 }  // namespace
+
+std::uint64_t splitMix64(std::uint64_t x) {
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
 
 std::uint64_t fnv1a64(std::string_view bytes) {
     std::uint64_t h = 0xcbf29ce484222325ull;

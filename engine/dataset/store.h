@@ -22,6 +22,10 @@ inline constexpr int kDatasetFormatVersion = 1;
 /// FNV-1a 64-bit hash of bytes (Fowler, Noll, Vo). Thread-safe.
 std::uint64_t fnv1a64(std::string_view bytes);
 
+/// SplitMix64's output function (Steele, Lea, Flood 2014): a well-mixed 64-bit value of x, the
+/// engine's deterministic per-item random source (splits, batches, augmentations). Thread-safe.
+std::uint64_t splitMix64(std::uint64_t x);
+
 /// 16 hex digits of fnv1a64(sliceParametersToJson(parameters)): the manifest's parameters hash.
 std::string parametersHash(const SliceParameters& parameters);
 
