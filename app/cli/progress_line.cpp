@@ -26,6 +26,12 @@ ProgressLine::~ProgressLine() { finish(); }
 
 void ProgressLine::report(const ProgressEvent& event) {
     m_last = event;
+    if (m_baseStep < 0) {
+        // Rates count from the first report, so a resumed job (starting at step 5000) gets a
+        // true rate and ETA.
+        m_baseStep = event.step;
+        m_baseTime = std::chrono::steady_clock::now();
+    }
     if (!m_enabled) return;
     const auto now = std::chrono::steady_clock::now();
     if (m_drawn && now - m_lastDraw < std::chrono::milliseconds(200)) return;
@@ -41,7 +47,11 @@ void ProgressLine::finish() {
 void ProgressLine::draw(const ProgressEvent& event, bool final) {
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    const double rate = elapsed > 0 ? static_cast<double>(event.step) / elapsed : 0.0;
+    const double sinceBase =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_baseTime).count();
+    const double rate = event.step > m_baseStep && sinceBase > 0
+                            ? static_cast<double>(event.step - m_baseStep) / sinceBase
+                            : 0.0;
     std::string line = "\r" + event.stage + "  " + std::to_string(event.step);
     if (event.total > 0) {
         char pct[32];
@@ -50,7 +60,8 @@ void ProgressLine::draw(const ProgressEvent& event, bool final) {
         line += pct;
     }
     char rateText[64];
-    std::snprintf(rateText, sizeof rateText, "  %.0f %s/s", rate, m_unit.c_str());
+    std::snprintf(rateText, sizeof rateText, rate < 10 ? "  %.2g %s/s" : "  %.0f %s/s", rate,
+                  m_unit.c_str());
     line += rateText;
     for (const auto& [name, value] : event.scalars) {
         char scalar[96];

@@ -3,6 +3,7 @@
 // most 5 times a second, only when stderr is a terminal (or when forced, for logs).
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "core/progress.h"
@@ -24,6 +25,8 @@ private:
     bool m_enabled;
     bool m_drawn = false;
     ProgressEvent m_last;
+    std::int64_t m_baseStep = -1;  ///< step of the first report (rates count from there)
+    std::chrono::steady_clock::time_point m_baseTime;
     std::chrono::steady_clock::time_point m_start;
     std::chrono::steady_clock::time_point m_lastDraw;
 };

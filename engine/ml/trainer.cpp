@@ -5,8 +5,10 @@
 #include <ATen/autocast_mode.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"

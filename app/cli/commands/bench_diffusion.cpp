@@ -2,6 +2,8 @@
 // for any size and device (docs/benchmarks.md). Prints figures only; nothing here is a test.
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "commands/command.h"
 
