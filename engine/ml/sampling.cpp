@@ -93,12 +93,19 @@ SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& reque
     all.height = all.width = size;
     SampleResult result;
     const auto start = std::chrono::steady_clock::now();
+    // Built once (it reads data.json for property runs): every batch has the same condition.
+    const Condition fullBatchCondition = makeCondition(config.model, request, runDir, request.batchSize, device);
     for (int done = 0; done < request.count;) {
         const int n = std::min(request.batchSize, request.count - done);
         SamplerOptions options = request.sampler;
         // Each batch draws its own noise, reproducibly for a given --seed and --batch.
         options.seed = request.sampler.seed + static_cast<std::uint64_t>(done);
-        const Condition condition = makeCondition(config.model, request, runDir, n, device);
+        Condition condition = fullBatchCondition;
+        if (n < request.batchSize) {  // the last, shorter batch
+            if (condition.classes.defined()) condition.classes = condition.classes.narrow(0, 0, n);
+            if (condition.vectors.defined()) condition.vectors = condition.vectors.narrow(0, 0, n);
+            if (condition.dropped.defined()) condition.dropped = condition.dropped.narrow(0, 0, n);
+        }
         torch::Tensor samples = diffusion.sample(model, n, options, condition, [&](int, int) {
             return !(cancel && cancel->load());
         });
