@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "metrics/blob_fit.h"
 
 namespace cw {
 namespace {
@@ -54,13 +55,13 @@ double refine(const double* prev, double here, const double* next, double sigma)
     return 0;
 }
 
-}  // namespace
+bool insideImage(const Blob& b, int rows, int cols) {
+    return b.row >= -0.5 && b.row <= rows - 0.5 && b.col >= -0.5 && b.col <= cols - 0.5;
+}
 
-std::vector<Blob> findBlobs(const Image& image, const BlobCountOptions& options) {
-    if (image.empty() || image.rows <= 0 || image.cols <= 0) throw ValueError("Blob counting: the image is empty.");
-    if (!(options.blobSigma > 0) || options.smoothingSigma < 0) {
-        throw ValueError("Blob counting: σ must be positive (smoothing non-negative).");
-    }
+// The sub-pixel maxima of the smoothed image; with `keepOutside` also those whose refined
+// centre lies just outside (candidates for the fit, which may move them back in).
+std::vector<Blob> findPeaks(const Image& image, const BlobCountOptions& options, bool keepOutside) {
     const Image s = smooth(image, options.smoothingSigma);
     const double sigma = std::sqrt(options.blobSigma * options.blobSigma +
                                    options.smoothingSigma * options.smoothingSigma);
@@ -92,11 +93,38 @@ std::vector<Blob> findBlobs(const Image& image, const BlobCountOptions& options)
             b.peak = v;
             b.row = r + refine(r > 0 ? &up : nullptr, v, r + 1 < rows ? &down : nullptr, sigma);
             b.col = c + refine(c > 0 ? &left : nullptr, v, c + 1 < cols ? &right : nullptr, sigma);
-            if (b.row < -0.5 || b.row > rows - 0.5 || b.col < -0.5 || b.col > cols - 0.5) continue;
+            if (!keepOutside && !insideImage(b, rows, cols)) continue;
             blobs.push_back(b);
         }
     }
     return blobs;
+}
+
+}  // namespace
+
+const char* blobMethodName(BlobMethod method) { return method == BlobMethod::Peaks ? "peaks" : "fit"; }
+
+BlobMethod parseBlobMethod(const std::string& name) {
+    if (name == "peaks") return BlobMethod::Peaks;
+    if (name == "fit") return BlobMethod::Fit;
+    throw ConfigError("unknown blob-counting method '" + name + "' (expected peaks or fit)");
+}
+
+std::vector<Blob> findBlobs(const Image& image, const BlobCountOptions& options) {
+    if (image.empty() || image.rows <= 0 || image.cols <= 0) throw ValueError("Blob counting: the image is empty.");
+    if (!(options.blobSigma > 0) || options.smoothingSigma < 0) {
+        throw ValueError("Blob counting: σ must be positive (smoothing non-negative).");
+    }
+    if (options.method == BlobMethod::Peaks) return findPeaks(image, options, false);
+    std::vector<Blob> fitted = detail::fitBlobs(image, {}, options);
+    std::vector<Blob> inside;
+    for (const Blob& b : fitted)
+        if (insideImage(b, image.rows, image.cols)) inside.push_back(b);
+    std::sort(inside.begin(), inside.end(), [](const Blob& a, const Blob& b) {
+        const double ra = std::round(a.row), rb = std::round(b.row);
+        return ra != rb ? ra < rb : a.col < b.col;
+    });
+    return inside;
 }
 
 int countBlobs(const Image& image, const BlobCountOptions& options) {
