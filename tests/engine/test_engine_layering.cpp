@@ -20,7 +20,9 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"encoding", {"core", "crystal", "symmetry", "io", "ecd", "encoding"}},
     {"dataset", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset"}},
     {"metrics", {"core", "metrics"}},
-    {"ml", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "ml"}},
+    {"plot", {"core", "plot"}},
+    {"eval", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval"}},
+    {"ml", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval", "ml"}},
 };
 
 struct Include {
