@@ -93,6 +93,8 @@ struct ImageSet::Data {
     std::vector<std::string> conditionNames;
     std::vector<double> means, stds;
     std::vector<float> conditions;  // items × conditionNames.size()
+    std::vector<std::string> propertyNames;
+    std::vector<double> properties;  // items × propertyNames.size(), NaN = missing
 
     void readTable(const ImageSetOptions& options);
 };
@@ -147,6 +149,18 @@ void ImageSet::Data::readTable(const ImageSetOptions& options) {
         }
     }
 
+    std::vector<std::size_t> propertyCols;
+    for (const std::string& name : options.properties) {
+        const std::size_t c = column(name);
+        if (c == std::string::npos) {
+            std::string known;
+            for (const std::string& h : header) known += (known.empty() ? "" : ", ") + h;
+            throw ConfigError("unknown property column '" + name + "': " + tablePath + " has " + known);
+        }
+        propertyNames.push_back(name);
+        propertyCols.push_back(c);
+    }
+
     std::size_t withoutSpaceGroup = 0, firstWithout = 0;
     std::vector<double> values;  // items × conditionCols.size(), before standardisation
     const bool all = options.split == "all";
@@ -186,6 +200,10 @@ void ImageSet::Data::readTable(const ImageSetOptions& options) {
                 throw FormatError(tablePath, where + ", column " + conditionNames[k],
                                   "'" + cell + "' is not a finite number");
             values.push_back(v);
+        }
+        for (const std::size_t c : propertyCols) {
+            double v = 0.0;
+            properties.push_back(parseDouble(fields[c], v) ? v : std::nan(""));
         }
         items.push_back(ref);
         materialIds.push_back(fields[idCol]);
@@ -340,6 +358,21 @@ std::vector<float> ImageSet::conditionVector(std::size_t index) const {
 
 const std::string& ImageSet::materialId(std::size_t index) const {
     return m_data->materialIds.at(index);
+}
+
+std::optional<double> ImageSet::property(std::size_t index, const std::string& name) const {
+    const Data& d = *m_data;
+    const auto it = std::find(d.propertyNames.begin(), d.propertyNames.end(), name);
+    if (it == d.propertyNames.end())
+        throw ConfigError("property '" + name + "' of " + d.dir +
+                          " was not asked for when the data set was opened");
+    if (index >= d.items.size())
+        throw ValueError("item " + std::to_string(index) + " is outside the " +
+                         std::to_string(d.items.size()) + " items of " + d.dir);
+    const double v = d.properties[index * d.propertyNames.size() +
+                                  static_cast<std::size_t>(it - d.propertyNames.begin())];
+    if (std::isnan(v)) return std::nullopt;
+    return v;
 }
 
 }  // namespace cw

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ImageSetOptions {
     std::string condition;
     /// Keep at most this many items (the first ones in table order); 0 = all. For quick runs.
     std::size_t maxItems = 0;
+    /// Numeric table columns to keep as raw values, with missing cells allowed (the targets of
+    /// property prediction, nsites for a filter), read back with ImageSet::property.
+    std::vector<std::string> properties;
 };
 
 /// The items of a data set. Opening reads dataset.json and the table; pixel data are read from
@@ -74,6 +78,10 @@ public:
     std::vector<float> conditionVector(std::size_t index) const;
     /// The material id of an item (for reports and the memorisation check).
     const std::string& materialId(std::size_t index) const;
+    /// The raw value of column `name` (one of ImageSetOptions::properties) for item `index`;
+    /// nullopt when the cell is empty or not a finite number. Throws ConfigError for a column
+    /// that was not asked for, ValueError for an index outside the selection.
+    std::optional<double> property(std::size_t index, const std::string& name) const;
 
 private:
     struct Data;

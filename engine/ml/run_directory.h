@@ -9,6 +9,7 @@
 ///   RUN/checkpoints/latest.pt    the newest checkpoint (written to .part, then renamed)
 ///   RUN/checkpoints/step-NNNNNNNN.pt
 ///   RUN/samples/step-NNNNNNNN.png (grid) and .npy ([n, C, H, W] in [0, 1])
+///   RUN/eval.csv                 the grids' evaluation against training slices (eval_log.h)
 ///   RUN/train.log                human-readable log
 
 #include <cstdint>

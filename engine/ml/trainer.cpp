@@ -17,6 +17,8 @@
 #include "ml/checkpoint.h"
 #include "ml/device.h"
 #include "ml/diffusion.h"
+#include "ml/eval_log.h"
+#include "ml/grid_evaluation.h"
 #include "ml/run_directory.h"
 #include "ml/sample_images.h"
 #include "ml/unet.h"
@@ -140,8 +142,8 @@ void setLearningRate(torch::optim::Optimizer& optimizer, double lr) {
 
 // Sample grids use their own seed; the training stream must not notice them, so the default
 // generators' states are put back afterwards.
-void writeGrid(const std::string& runDir, std::int64_t step, UNet& ema, const GaussianDiffusion& diffusion,
-               const TrainingConfig& config, const torch::Device& device, const TrainingCallbacks& callbacks) {
+ImageStack writeGrid(const std::string& runDir, std::int64_t step, UNet& ema, const GaussianDiffusion& diffusion,
+                     const TrainingConfig& config, const torch::Device& device) {
     at::Generator cpu = at::globalContext().defaultGenerator(torch::Device(torch::kCPU));
     const torch::Tensor cpuState = cpu.get_state();
     torch::Tensor cudaState;
@@ -177,7 +179,7 @@ void writeGrid(const std::string& runDir, std::int64_t step, UNet& ema, const Ga
     stack.values.assign(samples.data_ptr<float>(), samples.data_ptr<float>() + samples.numel());
     const std::string png = runSampleGridPath(runDir, step);
     writeSampleGrid(png, stack);
-    if (callbacks.sampleGrid) callbacks.sampleGrid(png, step);
+    return stack;
 }
 
 void pruneStepCheckpoints(const std::string& runDir, int keep) {
@@ -265,6 +267,11 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
             state.step = stored.step;
             state.wallSeconds = stored.wallSeconds;
             truncateMetrics(runDir, state.step);
+            try {
+                truncateEvalLog(runDir, state.step);
+            } catch (const Error& error) {  // the evaluation log must not stop training
+                log.line(std::string("eval.csv could not be truncated: ") + error.what());
+            }
             log.line("resumed at step " + std::to_string(state.step) + " from " + latest);
         } else {
             log.line("new run: " + std::to_string(model->parameterCount()) + " parameters, " +
@@ -281,6 +288,27 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
         loaderOptions.workers = config.loaderWorkers;
         loaderOptions.firstStep = state.step;
         BatchLoader loader(images, loaderOptions);
+
+        // A grid, then its evaluation row, then the callback: a listener that re-reads eval.csv
+        // on the callback finds the row. A failed evaluation is logged and training goes on.
+        SampleGridEvaluator evaluator(images, config.dataDir, config.threads);
+        bool smallGridLogged = false;
+        auto sampleAndEvaluate = [&](std::int64_t step) {
+            const ImageStack samples = writeGrid(runDir, step, ema, diffusion, config, device);
+            if (config.evaluateSamples && samples.count < 2 && !smallGridLogged) {
+                log.line("sample grids of fewer than 2 images are not evaluated (eval.csv)");
+                smallGridLogged = true;
+            } else if (config.evaluateSamples && samples.count >= 2) {
+                try {
+                    appendEvalLogRow(runDir, evaluator.evaluate(step, samples));
+                } catch (const std::exception& error) {
+                    std::string message = error.what();
+                    if (auto newline = message.find('\n'); newline != std::string::npos) message.resize(newline);
+                    log.line("evaluation of the samples at step " + std::to_string(step) + " failed: " + message);
+                }
+            }
+            if (callbacks.sampleGrid) callbacks.sampleGrid(runSampleGridPath(runDir, step), step);
+        };
 
         std::ofstream metrics(runMetricsPath(runDir), std::ios::app);
         status.state = RunState::Running;
@@ -355,7 +383,7 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
                 writeRunStatus(runDir, status);
             }
             if (config.sampleEvery > 0 && state.step % config.sampleEvery == 0) {
-                writeGrid(runDir, state.step, ema, diffusion, config, device, callbacks);
+                sampleAndEvaluate(state.step);
                 model->train();
             }
         }
@@ -368,7 +396,7 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
         result.imagesPerSecond = static_cast<double>((state.step - firstStep) * config.batchSize) /
                                  std::max(1e-9, secondsSince(sessionStart));
         if (result.finished && config.sampleEvery > 0 && state.step % config.sampleEvery != 0)
-            writeGrid(runDir, state.step, ema, diffusion, config, device, callbacks);
+            sampleAndEvaluate(state.step);
         status.step = state.step;
         status.state = result.finished ? RunState::Finished
                                        : (control.pause ? RunState::Paused : RunState::Cancelled);

@@ -20,7 +20,8 @@ struct TrainingControl {
 
 /// What trainDiffusion reports besides ProgressEvents.
 struct TrainingCallbacks {
-    /// A sample grid was written (path of the PNG, step).
+    /// A sample grid was written (path of the PNG, step); called after the grid's evaluation
+    /// row, if any, was appended to RUN/eval.csv.
     std::function<void(const std::string& pngPath, std::int64_t step)> sampleGrid;
     /// A log line (also appended to RUN/train.log).
     std::function<void(const std::string& line)> log;
@@ -42,6 +43,9 @@ struct TrainingResult {
 ///   with the model, EMA, optimiser, step and RNG state restored, so on CPU the weights after
 ///   N steps equal an uninterrupted run's bitwise.
 /// Progress: ProgressEvent{"train", step, steps, {loss, lr, images_per_s}} every step.
+/// Sample grids (every sampleEvery steps and at the end) are evaluated against the first 256
+/// training images into RUN/eval.csv when config.evaluateSamples (eval_log.h); an evaluation
+/// that fails is logged to train.log and training goes on.
 /// Cancellation/pause: checked between steps; a checkpoint is written before returning.
 /// Throws ConfigError (bad config, runDir not empty, nothing to resume), IoError,
 /// FormatError (data set), and rethrows LibTorch errors as cw::Error; status.json then says

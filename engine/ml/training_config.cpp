@@ -106,6 +106,7 @@ std::string trainingConfigToJson(const TrainingConfig& c) {
     j["sample_every"] = c.sampleEvery;
     j["sample_grid_count"] = c.sampleGridCount;
     j["sample_grid_steps"] = c.sampleGridSteps;
+    j["evaluate_samples"] = c.evaluateSamples;
     j["keep_checkpoints"] = c.keepCheckpoints;
     return j.dump(2) + "\n";
 }
@@ -125,7 +126,7 @@ TrainingConfig trainingConfigFromJson(const std::string& jsonText, const Trainin
         "adam_beta2", "warmup_steps", "min_lr_ratio", "grad_clip", "ema_decay", "ema_start_step",
         "condition_drop_prob", "mixed_precision", "device", "threads", "seed", "log_every",
         "checkpoint_every", "sample_every", "sample_grid_count", "sample_grid_steps",
-        "keep_checkpoints"};
+        "evaluate_samples", "keep_checkpoints"};
     for (const auto& [key, value] : j.items())
         if (!known.count(key)) throw ConfigError(source + ": unknown key \"" + key + "\"");
 
@@ -169,6 +170,7 @@ TrainingConfig trainingConfigFromJson(const std::string& jsonText, const Trainin
     readKey(j, "sample_every", c.sampleEvery, source);
     readKey(j, "sample_grid_count", c.sampleGridCount, source);
     readKey(j, "sample_grid_steps", c.sampleGridSteps, source);
+    readKey(j, "evaluate_samples", c.evaluateSamples, source);
     readKey(j, "keep_checkpoints", c.keepCheckpoints, source);
     return c;
 }

@@ -47,6 +47,9 @@ struct TrainingConfig {
     std::int64_t sampleEvery = 5000;    ///< sample grid every N steps; 0 = never
     int sampleGridCount = 16;           ///< images in a grid (a square number looks best)
     int sampleGridSteps = 50;           ///< DDIM steps for the grids
+    /// Evaluate each grid's samples against training slices into RUN/eval.csv (eval_log.h):
+    /// atom counts, KS and W1 (ECD slices), FID/KID on spectral features.
+    bool evaluateSamples = true;
     int keepCheckpoints = 3;            ///< step checkpoints kept besides latest; 0 = all
 
     /// Throws ConfigError naming the field (steps < 1, batch < 1, lr ≤ 0, p outside [0, 1], …).

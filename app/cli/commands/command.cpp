@@ -35,6 +35,7 @@ void registerCommands(CLI::App& app) {
     registerDiffusionCommand(app);
     registerBenchCommand(app);
     registerEvalCommand(app);
+    registerPropsCommand(app);
 }
 
 int runSelected(CLI::App& app) {

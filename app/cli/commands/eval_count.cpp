@@ -1,10 +1,7 @@
 // cwb eval count: atoms per slice (blob counting, docs metrics.md) for .npy images, .npy stacks
 // (as `cwb diffusion sample` writes them) and grayscale PNGs. A file that cannot be read is
 // reported and skipped; the others are still counted.
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,8 +9,7 @@
 
 #include "commands/command.h"
 #include "core/error.h"
-#include "core/npy.h"
-#include "core/png_image.h"
+#include "eval/eval_images.h"
 #include "metrics/blob_count.h"
 
 namespace cw::cli {
@@ -22,6 +18,8 @@ namespace {
 struct CountOptions {
     std::vector<std::string> files;
     BlobCountOptions blobs;
+    double blobSigmaPx = 0;  // 0: the slices' default 0.25 Å at 40 Å over the image width
+    std::string method = "fit";
     bool json = false;
 };
 
@@ -31,66 +29,26 @@ struct FileItem {
     Image image;
 };
 
-std::string lowerExtension(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
-}
-
-/// Item `k` of `count` equal items of `a` as an image in [0, 1]: integer arrays are scaled by
-/// their full range (255, 65535) as PNG samples are, so one threshold serves all inputs.
-Image npyItem(const NpyArray& a, std::size_t k, int rows, int cols) {
-    Image image(rows, cols);
-    const std::size_t n = image.size(), start = k * n;
-    for (std::size_t i = 0; i < n; ++i) {
-        switch (a.dtype) {
-        case NpyDtype::Float32: image.data[i] = a.f32[start + i]; break;
-        case NpyDtype::UInt8: image.data[i] = a.u8[start + i] / 255.0f; break;
-        case NpyDtype::UInt16: image.data[i] = a.u16[start + i] / 65535.0f; break;
-        }
-    }
-    return image;
-}
-
-std::string shapeText(const std::vector<std::size_t>& shape) {
-    std::string s = "(";
-    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-    return s + (shape.size() == 1 ? ",)" : ")");
-}
-
-/// (H, W) → one image; (K, H, W) or (K, 1, H, W) → K indexed images. Throws as readNpy, and
-/// FormatError for any other shape.
-std::vector<FileItem> readNpyItems(const std::string& path) {
-    const NpyArray a = readNpy(path);
-    const std::vector<std::size_t>& s = a.shape;
-    const bool single = s.size() == 2;
-    const bool stack = s.size() == 3 || (s.size() == 4 && s[1] == 1);
-    if (!single && !stack) {
+/// The images of a file as engine/eval reads them ((H, W) one image; (K, H, W) and
+/// (K, 1, H, W) stacks; integer samples scaled to [0, 1]). Counting takes one channel, so a
+/// multi-channel stack is refused. Throws IoError / FormatError naming the file.
+std::vector<FileItem> readItems(const std::string& path) {
+    EvalImages stack;
+    appendImageFile(path, stack);
+    if (stack.channels != 1) {
         throw FormatError(path, "header",
-                          "shape " + shapeText(s) +
-                              " is not an image (H, W) or a stack (K, H, W) or (K, 1, H, W)");
+                          "shape (" + std::to_string(stack.count()) + ", " +
+                              std::to_string(stack.channels) + ", " + std::to_string(stack.height) +
+                              ", " + std::to_string(stack.width) +
+                              ") is not an image (H, W) or a stack (K, H, W) or (K, 1, H, W)");
     }
-    const std::size_t rows = s[s.size() - 2], cols = s.back();
-    const std::size_t count = single ? 1 : s[0];
+    const bool single = stack.count() == 1 && stack.names[0] == path;
     std::vector<FileItem> items;
-    items.reserve(count);
-    for (std::size_t k = 0; k < count; ++k) {
-        items.push_back({single ? std::nullopt : std::optional<std::size_t>(k),
-                         npyItem(a, k, static_cast<int>(rows), static_cast<int>(cols))});
+    items.reserve(stack.count());
+    for (std::size_t k = 0; k < stack.count(); ++k) {
+        items.push_back({single ? std::nullopt : std::optional<std::size_t>(k), stack.channelImage(k)});
     }
     return items;
-}
-
-std::vector<FileItem> readItems(const std::string& path) {
-    const std::string ext = lowerExtension(path);
-    if (ext == ".npy") return readNpyItems(path);
-    if (ext == ".png") {
-        std::vector<FileItem> items;
-        items.push_back({std::nullopt, readPngGray(path)});
-        return items;
-    }
-    throw FormatError(path, "", "not an image: the name must end in .npy or .png");
 }
 
 void printItem(const std::string& file, const FileItem& item, const std::vector<Blob>& blobs,
@@ -123,7 +81,10 @@ int runCount(const CountOptions& o) {
     for (const std::string& file : o.files) {
         try {
             for (const FileItem& item : readItems(file)) {
-                const std::vector<Blob> blobs = findBlobs(item.image, o.blobs);
+                BlobCountOptions counting = o.blobs;
+                counting.method = parseBlobMethod(o.method);
+                counting.blobSigma = o.blobSigmaPx > 0 ? o.blobSigmaPx : 0.25 * item.image.cols / 40.0;
+                const std::vector<Blob> blobs = findBlobs(item.image, counting);
                 printItem(file, item, blobs, o.json);
                 ++images;
                 total += static_cast<double>(blobs.size());
@@ -152,9 +113,19 @@ void addEvalCountCommand(CLI::App& eval) {
                     "Images: .npy (H,W), stacks (K,H,W) or (K,1,H,W), 8/16-bit gray PNG; integer "
                     ".npy and PNG samples are scaled to [0, 1]")
         ->required();
-    cmd->add_option("--blob-sigma-px", o->blobs.blobSigma,
-                    "Gaussian σ of one blob (pixels; 0.25 Å at 40 Å / 256 px = 1.6), used to place "
-                    "blobs on the border")
+    cmd->add_option("--blob-sigma-px", o->blobSigmaPx,
+                    "Gaussian σ of one blob (pixels); 0: 0.25 Å at 40 Å over the image width "
+                    "(1.6 px at 256², 0.4 px at 64²)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--blob-method", o->method,
+                    "fit: model the image as clamped Gaussians (splits touching atoms); peaks: "
+                    "local maxima only (fast)")
+        ->check(CLI::IsMember({"fit", "peaks"}))
+        ->capture_default_str();
+    cmd->add_option("--amplitude", o->blobs.amplitude,
+                    "fit: the blobs' peak height (1 for uniform slices); 0: fit each blob's height "
+                    "(the z amplitude model)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_option("--smoothing-sigma-px", o->blobs.smoothingSigma,

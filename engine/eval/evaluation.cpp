@@ -1,0 +1,139 @@
+#include "eval/evaluation.h"
+
+#include <mutex>
+
+#include "core/error.h"
+#include "core/parallel.h"
+#include "metrics/wasserstein.h"
+
+namespace cw {
+namespace {
+
+bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(); }
+
+void report(ProgressSink* progress, const char* stage, std::int64_t step, std::int64_t total) {
+    if (progress) progress->report({stage, step, total, {}});
+}
+
+void checkInputs(const EvalImages& real, const EvalImages& generated) {
+    if (real.count() < 2 || generated.count() < 2) {
+        throw ValueError("Evaluation needs at least 2 images in each set; got " +
+                         std::to_string(real.count()) + " real and " +
+                         std::to_string(generated.count()) + " generated.");
+    }
+    if (real.channels != generated.channels || real.height != generated.height ||
+        real.width != generated.width) {
+        auto shape = [](const EvalImages& s) {
+            return std::to_string(s.channels) + " × " + std::to_string(s.height) + " × " +
+                   std::to_string(s.width);
+        };
+        throw ValueError("Real images of " + shape(real) + " and generated images of " +
+                         shape(generated) + " differ in shape (channels × rows × columns).");
+    }
+}
+
+/// Blobs on channel 0 of every image of both sets, in parallel; {real, generated}.
+std::pair<std::vector<double>, std::vector<double>> countAtoms(
+    const EvalImages& real, const EvalImages& generated, const EvaluationOptions& options,
+    ProgressSink* progress, const std::atomic<bool>* cancel) {
+    const std::size_t total = real.count() + generated.count();
+    std::vector<double> counts(total, 0.0);
+    std::mutex progressMutex;
+    std::int64_t done = 0;
+    parallelFor(total, options.threads, [&](std::size_t i) {
+        if (cancelled(cancel)) return;
+        const bool isReal = i < real.count();
+        const EvalImages& set = isReal ? real : generated;
+        const std::size_t index = isReal ? i : i - real.count();
+        counts[i] = static_cast<double>(countBlobs(set.channelImage(index, 0), options.counting));
+        if (progress) {
+            const std::lock_guard lock(progressMutex);
+            report(progress, "count", ++done, static_cast<std::int64_t>(total));
+        }
+    });
+    const auto split = counts.begin() + static_cast<std::ptrdiff_t>(real.count());
+    return {std::vector<double>(counts.begin(), split), std::vector<double>(split, counts.end())};
+}
+
+/// Passes the extractor's "features" events on as one stage over both sets.
+class OffsetProgress final : public ProgressSink {
+public:
+    OffsetProgress(ProgressSink* target, std::int64_t offset, std::int64_t total)
+        : m_target(target), m_offset(offset), m_total(total) {}
+    void report(const ProgressEvent& event) override {
+        ProgressEvent e = event;
+        e.step += m_offset;
+        e.total = m_total;
+        m_target->report(e);
+    }
+
+private:
+    ProgressSink* m_target;
+    std::int64_t m_offset, m_total;
+};
+
+}  // namespace
+
+FrechetResult frechetResult(const Eigen::MatrixXd& real, const Eigen::MatrixXd& generated,
+                            const std::string& extractor, const KidOptions& kid) {
+    FrechetResult r;
+    r.extractor = extractor;
+    r.dimension = static_cast<int>(real.cols());
+    r.realCount = static_cast<std::size_t>(real.rows());
+    r.generatedCount = static_cast<std::size_t>(generated.rows());
+    r.fid = frechetDistance(real, generated);
+    r.kid = kernelDistance(real, generated, kid);
+    return r;
+}
+
+EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& generated,
+                                   const EvaluationOptions& options, FeatureExtractor* extractor,
+                                   ProgressSink* progress, const std::atomic<bool>* cancel) {
+    checkInputs(real, generated);
+    EvaluationResult result;
+    result.realCount = real.count();
+    result.generatedCount = generated.count();
+    auto stop = [&] {
+        result.cancelled = cancelled(cancel);
+        return result.cancelled;
+    };
+
+    if (options.countAtoms) {
+        auto [realCounts, generatedCounts] = countAtoms(real, generated, options, progress, cancel);
+        if (stop()) return result;
+        result.realAtomCounts = std::move(realCounts);
+        result.generatedAtomCounts = std::move(generatedCounts);
+        result.ks = ks2Sample(result.realAtomCounts, result.generatedAtomCounts);
+        result.wasserstein = wasserstein1(result.realAtomCounts, result.generatedAtomCounts);
+    }
+
+    Eigen::MatrixXd realFeatures, generatedFeatures;
+    if (extractor) {
+        const auto nReal = static_cast<std::int64_t>(real.count());
+        const auto total = nReal + static_cast<std::int64_t>(generated.count());
+        OffsetProgress realProgress(progress, 0, total), generatedProgress(progress, nReal, total);
+        realFeatures = extractor->extract(real, progress ? &realProgress : nullptr, cancel);
+        if (stop()) return result;
+        generatedFeatures =
+            extractor->extract(generated, progress ? &generatedProgress : nullptr, cancel);
+        if (stop()) return result;
+        result.frechet =
+            frechetResult(realFeatures, generatedFeatures, extractor->name(), options.kid);
+    }
+
+    if (options.nearestNeighbours) {
+        const std::int64_t steps = extractor ? 2 : 1;
+        report(progress, "neighbours", 0, steps);
+        result.pixelNeighbours = nearestByPixels(generated, real, options.threads);
+        report(progress, "neighbours", 1, steps);
+        if (stop()) return result;
+        if (extractor) {
+            result.featureNeighbours = nearestRows(generatedFeatures.cast<float>(),
+                                                   realFeatures.cast<float>(), options.threads);
+            report(progress, "neighbours", 2, steps);
+        }
+    }
+    return result;
+}
+
+}  // namespace cw

@@ -1,0 +1,67 @@
+#pragma once
+/// @file The evaluation of generated slices against training slices (docs metrics.md): atoms
+/// per slice by blob counting, the two-sample KS test and Wasserstein-1 distance of the counts,
+/// FID and KID on an extractor's features, and the memorisation check (nearest training image
+/// of each generated one). Torch-free: the extractor is passed in.
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/progress.h"
+#include "eval/eval_images.h"
+#include "eval/feature_extractor.h"
+#include "eval/nearest_neighbours.h"
+#include "metrics/blob_count.h"
+#include "metrics/frechet.h"
+#include "metrics/ks_test.h"
+
+namespace cw {
+
+/// What to compute.
+struct EvaluationOptions {
+    /// Blob counting on channel 0; blobSigma should be the slices' σ in pixels (0.25 Å at 40 Å
+    /// over the image side: 1.6 px at 256², 0.4 px at 64²).
+    BlobCountOptions counting;
+    bool countAtoms = true;
+    bool nearestNeighbours = true;
+    KidOptions kid;  ///< subsets of min(N₁, N₂, maxSubsetSize)
+    int threads = 0;  ///< 0 = all cores
+};
+
+/// FID and KID with the extractor and the counts that produced them.
+struct FrechetResult {
+    std::string extractor;
+    int dimension = 0;
+    std::size_t realCount = 0, generatedCount = 0;
+    double fid = 0;
+    double kid = 0;
+};
+
+/// Everything `cwb eval report` writes.
+struct EvaluationResult {
+    std::size_t realCount = 0, generatedCount = 0;
+    std::vector<double> realAtomCounts, generatedAtomCounts;  ///< per image (empty if not counted)
+    std::optional<KsResult> ks;                               ///< two-sided, method auto
+    std::optional<double> wasserstein;                        ///< W1 of the counts, atoms
+    std::optional<FrechetResult> frechet;
+    std::vector<NearestNeighbour> pixelNeighbours;    ///< per generated image (RMS pixel distance)
+    std::vector<NearestNeighbour> featureNeighbours;  ///< per generated image (feature L2)
+    bool cancelled = false;
+};
+
+/// Computes the evaluation. `extractor` may be null (no FID/KID, no feature neighbours).
+/// ProgressEvent stages "count", "features", "neighbours". Throws ValueError for images of
+/// different shapes (channels, size) or fewer than 2 images in a set.
+EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& generated,
+                                   const EvaluationOptions& options, FeatureExtractor* extractor,
+                                   ProgressSink* progress = nullptr,
+                                   const std::atomic<bool>* cancel = nullptr);
+
+/// FID and KID of two feature matrices, named by `extractor`. Throws as frechetDistance and
+/// kernelDistance.
+FrechetResult frechetResult(const Eigen::MatrixXd& real, const Eigen::MatrixXd& generated,
+                            const std::string& extractor, const KidOptions& kid = {});
+
+}  // namespace cw

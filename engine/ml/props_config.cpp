@@ -1,0 +1,183 @@
+#include "ml/props_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "core/error.h"
+#include "ml/config_json.h"
+
+namespace cw::ml {
+namespace {
+
+void require(bool ok, const std::string& field, const std::string& reason) {
+    if (!ok) throw ConfigError("props config: " + field + " " + reason);
+}
+
+bool knownSplit(const std::string& name) {
+    return name == "train" || name == "val" || name == "test" || name == "all";
+}
+
+}  // namespace
+
+const char* propsModelName(PropsModelKind kind) {
+    return kind == PropsModelKind::Baseline ? "baseline" : "resnet";
+}
+
+PropsModelKind parsePropsModel(const std::string& name) {
+    if (name == "baseline") return PropsModelKind::Baseline;
+    if (name == "resnet") return PropsModelKind::ResNet;
+    throw ConfigError("model '" + name + "': expected baseline or resnet");
+}
+
+const char* targetTransformName(TargetTransform transform) {
+    switch (transform) {
+        case TargetTransform::None:
+            return "none";
+        case TargetTransform::Sqrt:
+            return "sqrt";
+        case TargetTransform::Standardize:
+            return "standardize";
+        case TargetTransform::SqrtStandardize:
+            return "sqrt+standardize";
+    }
+    return "none";
+}
+
+TargetTransform parseTargetTransform(const std::string& name) {
+    if (name == "none") return TargetTransform::None;
+    if (name == "sqrt") return TargetTransform::Sqrt;
+    if (name == "standardize" || name == "standardise") return TargetTransform::Standardize;
+    if (name == "sqrt+standardize" || name == "sqrt+standardise")
+        return TargetTransform::SqrtStandardize;
+    throw ConfigError("transform '" + name +
+                      "': expected none, sqrt, standardize or sqrt+standardize");
+}
+
+std::vector<std::string> splitTargetList(const std::string& text) {
+    std::vector<std::string> names;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = text.find(',', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string name = text.substr(pos, end - pos);
+        name.erase(0, name.find_first_not_of(" \t"));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        if (!name.empty()) names.push_back(name);
+        pos = end + 1;
+    }
+    return names;
+}
+
+void PropsConfig::validate() const {
+    require(!dataDir.empty(), "data_dir", "is empty: name a finished CrysTens data set");
+    require(!targets.empty(), "targets", "is empty: name at least one numeric property column");
+    std::set<std::string> seen;
+    for (const std::string& t : targets) {
+        require(!t.empty(), "targets", "holds an empty name");
+        require(seen.insert(t).second, "targets", "names '" + t + "' twice");
+    }
+    for (const std::string* split : {&trainSplit, &valSplit, &testSplit})
+        require(knownSplit(*split), "splits", "must be train, val, test or all (got \"" + *split + "\")");
+    require(std::isfinite(maxEAboveHull), "max_e_above_hull", "must be a finite number (eV/atom)");
+    require(maxSites >= 0, "max_sites", "must be ≥ 0 (0 = all)");
+    require(width >= 4 && width <= 512, "width", "must be in 4…512");
+    require(blocksPerStage >= 1 && blocksPerStage <= 16, "blocks_per_stage", "must be in 1…16");
+    require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1)");
+    require(epochs >= 1, "epochs", "must be at least 1");
+    require(patience >= 0, "patience", "must be ≥ 0 (0 = no early stopping)");
+    require(batchSize >= 1, "batch_size", "must be at least 1");
+    require(learningRate > 0 && std::isfinite(learningRate), "learning_rate", "must be > 0");
+    require(weightDecay >= 0, "weight_decay", "must be ≥ 0");
+    require(minLrRatio >= 0 && minLrRatio <= 1, "min_lr_ratio", "must be in [0, 1]");
+    require(gradClip >= 0, "grad_clip", "must be ≥ 0 (0 = off)");
+    require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores)");
+}
+
+std::string propsConfigToJson(const PropsConfig& c) {
+    nlohmann::ordered_json j;
+    j["data_dir"] = c.dataDir;
+    j["targets"] = c.targets;
+    j["train_split"] = c.trainSplit;
+    j["val_split"] = c.valSplit;
+    j["test_split"] = c.testSplit;
+    j["stable_only"] = c.stableOnly;
+    j["max_e_above_hull"] = c.maxEAboveHull;
+    j["max_sites"] = c.maxSites;
+    j["max_items"] = c.maxItems;
+    j["model"] = propsModelName(c.model);
+    j["width"] = c.width;
+    j["blocks_per_stage"] = c.blocksPerStage;
+    j["dropout"] = c.dropout;
+    j["transform"] = targetTransformName(c.transform);
+    j["epochs"] = c.epochs;
+    j["patience"] = c.patience;
+    j["batch_size"] = c.batchSize;
+    j["learning_rate"] = c.learningRate;
+    j["weight_decay"] = c.weightDecay;
+    j["min_lr_ratio"] = c.minLrRatio;
+    j["grad_clip"] = c.gradClip;
+    j["device"] = c.device;
+    j["threads"] = c.threads;
+    j["seed"] = c.seed;
+    return j.dump(2) + "\n";
+}
+
+PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& base,
+                                const std::string& source) {
+    const nlohmann::json j = detail::parseConfigObject(jsonText, source);
+    detail::rejectUnknownKeys(
+        j,
+        {"data_dir", "targets", "train_split", "val_split", "test_split", "stable_only",
+         "max_e_above_hull", "max_sites", "max_items", "model", "width", "blocks_per_stage",
+         "dropout", "transform", "epochs", "patience", "batch_size", "learning_rate",
+         "weight_decay", "min_lr_ratio", "grad_clip", "device", "threads", "seed"},
+        source);
+    PropsConfig c = base;
+    detail::readField(j, "data_dir", c.dataDir, source);
+    if (const auto it = j.find("targets"); it != j.end()) {
+        // A list of names, or one comma-separated string as on the command line.
+        if (it->is_string()) {
+            c.targets = splitTargetList(it->get<std::string>());
+        } else if (it->is_array()) {
+            c.targets.clear();
+            for (const auto& name : *it) {
+                if (!name.is_string())
+                    throw ConfigError(source + ": key 'targets' must hold names, not " + name.dump());
+                c.targets.push_back(name.get<std::string>());
+            }
+        } else {
+            throw ConfigError(source + ": key 'targets' must be a list of names, not " + it->dump());
+        }
+    }
+    detail::readField(j, "train_split", c.trainSplit, source);
+    detail::readField(j, "val_split", c.valSplit, source);
+    detail::readField(j, "test_split", c.testSplit, source);
+    detail::readField(j, "stable_only", c.stableOnly, source);
+    detail::readField(j, "max_e_above_hull", c.maxEAboveHull, source);
+    detail::readField(j, "max_sites", c.maxSites, source);
+    detail::readField(j, "max_items", c.maxItems, source);
+    std::string model = propsModelName(c.model);
+    detail::readField(j, "model", model, source);
+    c.model = parsePropsModel(model);
+    detail::readField(j, "width", c.width, source);
+    detail::readField(j, "blocks_per_stage", c.blocksPerStage, source);
+    detail::readField(j, "dropout", c.dropout, source);
+    std::string transform = targetTransformName(c.transform);
+    detail::readField(j, "transform", transform, source);
+    c.transform = parseTargetTransform(transform);
+    detail::readField(j, "epochs", c.epochs, source);
+    detail::readField(j, "patience", c.patience, source);
+    detail::readField(j, "batch_size", c.batchSize, source);
+    detail::readField(j, "learning_rate", c.learningRate, source);
+    detail::readField(j, "weight_decay", c.weightDecay, source);
+    detail::readField(j, "min_lr_ratio", c.minLrRatio, source);
+    detail::readField(j, "grad_clip", c.gradClip, source);
+    detail::readField(j, "device", c.device, source);
+    detail::readField(j, "threads", c.threads, source);
+    detail::readField(j, "seed", c.seed, source);
+    return c;
+}
+
+}  // namespace cw::ml

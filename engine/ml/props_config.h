@@ -1,0 +1,84 @@
+#pragma once
+/// @file Everything that defines a property-prediction run (issue 8), as plain data
+/// (torch-free): which numeric columns of a CrysTens data set to predict, the model, the target
+/// transform, the optimisation and the filters. The CLI builds it from defaults < `--config
+/// run.json` < flags, the GUI from its panel; the run directory keeps the resolved config as
+/// config.json (props_run.h).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cw::ml {
+
+/// The network: the seed's Keras baseline (3×3 convolutions with ReLU and max pooling, dense
+/// layers, a linear output per target) or this project's residual CNN (coordinate channels,
+/// residual blocks with GroupNorm and SiLU, global average pooling, a multi-task head).
+enum class PropsModelKind { Baseline, ResNet };
+const char* propsModelName(PropsModelKind kind);  ///< "baseline", "resnet"
+/// Throws ConfigError naming the choices.
+PropsModelKind parsePropsModel(const std::string& name);
+
+/// The transform of the target values the network learns (one per run, applied to every
+/// target): sqrt compresses long tails (it needs non-negative values), standardize gives each
+/// target mean 0 and standard deviation 1 over the training split. Predictions are inverted to
+/// the original units.
+enum class TargetTransform { None, Sqrt, Standardize, SqrtStandardize };
+/// "none", "sqrt", "standardize", "sqrt+standardize".
+const char* targetTransformName(TargetTransform transform);
+/// Reads the names above ("standardise" is accepted too). Throws ConfigError naming the choices.
+TargetTransform parseTargetTransform(const std::string& name);
+
+struct PropsConfig {
+    // Data (docs/encoding-datasets.md).
+    std::string dataDir;               ///< a finished CrysTens (or xtal2png) data set
+    std::vector<std::string> targets;  ///< numeric columns of properties.csv, e.g. band_gap
+    std::string trainSplit = "train", valSplit = "val", testSplit = "test";
+    /// Keep only materials with energy above hull ≤ maxEAboveHull (eV/atom) where the table has
+    /// an `e_above_hull` or `energy_above_hull` column, unless that column is itself a target
+    /// (the seed's rule). Materials without the value are kept.
+    bool stableOnly = true;
+    double maxEAboveHull = 0.1;        ///< eV/atom
+    int maxSites = 0;                  ///< keep materials with at most this many sites; 0 = all
+    std::size_t maxItems = 0;          ///< per split, the first ones in table order; 0 = all
+
+    // Model.
+    PropsModelKind model = PropsModelKind::ResNet;
+    int width = 32;                    ///< resnet: channels of the first stage (×2, ×4 later)
+    int blocksPerStage = 2;            ///< resnet: residual blocks in each of the 3 stages
+    double dropout = 0.1;              ///< before the head's last layer
+    TargetTransform transform = TargetTransform::Standardize;
+
+    // Optimisation: AdamW, linear warm-up over the first epoch, then a cosine decay to
+    // minLrRatio × lr at the last planned epoch; early stopping when the validation loss has
+    // not improved for `patience` epochs (0 = never stop early).
+    int epochs = 100;
+    int patience = 15;
+    int batchSize = 32;
+    double learningRate = 1e-3;
+    double weightDecay = 1e-4;
+    double minLrRatio = 0.01;
+    double gradClip = 1.0;             ///< max global L2 norm; 0 = off
+
+    // Run.
+    std::string device = "auto";       ///< "auto" | "cpu" | "cuda" | "cuda:N"
+    int threads = 0;                   ///< LibTorch CPU threads; 0 = all cores
+    std::uint64_t seed = 0;
+
+    /// Throws ConfigError naming the field (no targets, a repeated target, epochs < 1, lr ≤ 0,
+    /// an unknown split name, …).
+    void validate() const;
+};
+
+/// Splits "band_gap, density" into trimmed names (empty items dropped).
+std::vector<std::string> splitTargetList(const std::string& text);
+
+/// JSON text (stable key order, 2-space indent).
+std::string propsConfigToJson(const PropsConfig& config);
+/// Applies a JSON object over `base` (missing keys keep base's values); unknown keys and wrong
+/// types are ConfigErrors naming the key and `source`.
+PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& base = {},
+                                const std::string& source = "props config");
+
+}  // namespace cw::ml

@@ -1,0 +1,367 @@
+// The property networks, their checkpoints, and prediction with a trained run.
+#include "ml/props_model.h"
+
+#include <ATen/Context.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <numeric>
+
+#include "core/error.h"
+#include "dataset/csv_reader.h"
+#include "dataset/encoding_builder.h"
+#include "encoding/crystens.h"
+#include "io/structure_stream.h"
+#include "ml/device.h"
+#include "ml/props_data.h"
+#include "ml/props_network.h"
+#include "ml/props_run.h"
+#include "ml/run_directory.h"
+#include "core/atomic_file.h"
+
+namespace cw::ml {
+namespace {
+
+namespace fs = std::filesystem;
+namespace nn = torch::nn;
+
+int groupsFor(int channels) {
+    for (int g : {8, 4, 2})
+        if (channels % g == 0) return g;
+    return 1;
+}
+
+// Row and column coordinates in [−1, 1] appended as two channels.
+class AddCoordsImpl : public nn::Module {
+public:
+    torch::Tensor forward(torch::Tensor x) {
+        const auto n = x.size(0), h = x.size(2), w = x.size(3);
+        const auto options = x.options();
+        const torch::Tensor rows = torch::linspace(-1, 1, h, options).view({1, 1, h, 1}).expand({n, 1, h, w});
+        const torch::Tensor cols = torch::linspace(-1, 1, w, options).view({1, 1, 1, w}).expand({n, 1, h, w});
+        return torch::cat({x, rows, cols}, 1);
+    }
+};
+TORCH_MODULE(AddCoords);
+
+// Pre-activation residual block (He et al. 2016, "Identity mappings") with GroupNorm and SiLU.
+class ResBlockImpl : public nn::Module {
+public:
+    ResBlockImpl(int in, int out, int stride)
+        : m_norm1(register_module("norm1", nn::GroupNorm(groupsFor(in), in))),
+          m_conv1(register_module("conv1", nn::Conv2d(nn::Conv2dOptions(in, out, 3).stride(stride).padding(1)))),
+          m_norm2(register_module("norm2", nn::GroupNorm(groupsFor(out), out))),
+          m_conv2(register_module("conv2", nn::Conv2d(nn::Conv2dOptions(out, out, 3).padding(1)))) {
+        if (in != out || stride != 1)
+            m_skip = register_module("skip", nn::Conv2d(nn::Conv2dOptions(in, out, 1).stride(stride)));
+    }
+    torch::Tensor forward(torch::Tensor x) {
+        torch::Tensor h = m_conv1(torch::silu(m_norm1(x)));
+        h = m_conv2(torch::silu(m_norm2(h)));
+        return h + (m_skip ? m_skip(x) : x);
+    }
+
+private:
+    nn::GroupNorm m_norm1;
+    nn::Conv2d m_conv1;
+    nn::GroupNorm m_norm2;
+    nn::Conv2d m_conv2;
+    nn::Conv2d m_skip{nullptr};
+};
+TORCH_MODULE(ResBlock);
+
+class GlobalAveragePoolImpl : public nn::Module {
+public:
+    torch::Tensor forward(torch::Tensor x) { return x.mean({2, 3}); }
+};
+TORCH_MODULE(GlobalAveragePool);
+
+class SiLUImpl : public nn::Module {
+public:
+    torch::Tensor forward(torch::Tensor x) { return torch::silu(x); }
+};
+TORCH_MODULE(SiLU);
+
+// material_id → split of a data set's table (ImageSet keeps no split per item).
+std::map<std::string, std::string> materialSplits(const std::string& dataDir) {
+    std::map<std::string, std::string> splits;
+    const std::string table = (fs::path(dataDir) / "properties.csv").string();
+    if (!fs::exists(table)) return splits;
+    CsvReader csv(table);
+    std::vector<std::string> fields;
+    if (!csv.next(fields)) return splits;
+    const auto id = std::find(fields.begin(), fields.end(), "material_id") - fields.begin();
+    const auto split = std::find(fields.begin(), fields.end(), "split") - fields.begin();
+    const auto width = static_cast<std::ptrdiff_t>(fields.size());
+    if (id == width || split == width) return splits;
+    while (csv.next(fields))
+        if (static_cast<std::ptrdiff_t>(fields.size()) == width) splits[fields[id]] = fields[split];
+    return splits;
+}
+
+[[noreturn]] void rethrowAsFormatError(const std::string& path, const std::exception& error) {
+    std::string reason = error.what();
+    if (auto newline = reason.find('\n'); newline != std::string::npos) reason.resize(newline);
+    throw FormatError(path, "checkpoint", reason);
+}
+
+}  // namespace
+
+PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) {
+    m_features = nn::Sequential();
+    m_head = nn::Sequential();
+    if (o.kind == PropsModelKind::Baseline) {
+        int in = o.inChannels, size = o.imageSize;
+        for (int out : {32, 64, 128}) {
+            m_features->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)));
+            m_features->push_back(nn::ReLU());
+            m_features->push_back(nn::MaxPool2d(2));
+            in = out;
+            size /= 2;
+        }
+        m_features->push_back(nn::Flatten());
+        m_head->push_back(nn::Linear(in * size * size, 256));
+        m_head->push_back(nn::ReLU());
+        m_head->push_back(nn::Dropout(o.dropout));
+        m_head->push_back(nn::Linear(256, 64));
+        m_head->push_back(nn::ReLU());
+        m_head->push_back(nn::Linear(64, o.outputs));
+    } else {
+        m_features->push_back(AddCoords());
+        m_features->push_back(nn::Conv2d(nn::Conv2dOptions(o.inChannels + 2, o.width, 3).padding(1)));
+        int in = o.width;
+        for (int stage = 0; stage < 3; ++stage) {
+            const int out = o.width << stage;
+            for (int b = 0; b < o.blocksPerStage; ++b) {
+                m_features->push_back(ResBlock(in, out, stage > 0 && b == 0 ? 2 : 1));
+                in = out;
+            }
+        }
+        m_features->push_back(nn::GroupNorm(groupsFor(in), in));
+        m_features->push_back(SiLU());
+        m_features->push_back(GlobalAveragePool());
+        m_head->push_back(nn::Linear(in, in));
+        m_head->push_back(SiLU());
+        m_head->push_back(nn::Dropout(o.dropout));
+        m_head->push_back(nn::Linear(in, o.outputs));
+    }
+    register_module("features", m_features);
+    register_module("head", m_head);
+}
+
+torch::Tensor PropsNetImpl::forward(torch::Tensor x) {
+    return m_head->forward(m_features->forward(x));
+}
+
+std::int64_t PropsNetImpl::parameterCount() const {
+    std::int64_t n = 0;
+    for (const auto& p : parameters()) n += p.numel();
+    return n;
+}
+
+torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& mask) {
+    // Missing labels may be NaN: replace them before the difference, because NaN · 0 is NaN in
+    // the loss and in its gradient.
+    const torch::Tensor present = mask > 0;
+    const torch::Tensor clean = torch::where(present, target, torch::zeros_like(target));
+    const torch::Tensor squared = (prediction - clean).pow(2) * present.to(prediction.scalar_type());
+    return squared.sum() / present.sum().to(prediction.scalar_type()).clamp_min(1.0);
+}
+
+torch::Tensor readPixels(const ImageSet& images, const std::vector<std::size_t>& items, std::size_t first,
+                         std::size_t last) {
+    const std::int64_t n = static_cast<std::int64_t>(last - first), c = images.channels(), s = images.imageSize();
+    torch::Tensor pixels = torch::empty({n, c, s, s}, torch::kFloat32);
+    float* out = pixels.data_ptr<float>();
+    for (std::size_t i = first; i < last; ++i) images.readItem(items[i], out + (i - first) * c * s * s);
+    return pixels;
+}
+
+void savePropsCheckpoint(const std::string& path, PropsNet& model, torch::optim::Optimizer* optimizer,
+                         const PropsCheckpointState& state) {
+    const std::string partial = path + ".part";
+    try {
+        fs::create_directories(fs::path(path).parent_path());
+        torch::serialize::OutputArchive archive, modelArchive;
+        model->save(modelArchive);
+        archive.write("model", modelArchive);
+        if (optimizer) {
+            torch::serialize::OutputArchive optimizerArchive;
+            optimizer->save(optimizerArchive);
+            archive.write("optimizer", optimizerArchive);
+            at::Generator cpu = at::globalContext().defaultGenerator(torch::Device(torch::kCPU));
+            std::lock_guard<std::mutex> lock(cpu.mutex());
+            archive.write("rng_cpu", cpu.get_state());
+        }
+        archive.write("epoch", torch::tensor({static_cast<std::int64_t>(state.epoch)}, torch::kInt64));
+        archive.write("best_epoch", torch::tensor({static_cast<std::int64_t>(state.bestEpoch)}, torch::kInt64));
+        archive.write("epochs_since_best",
+                      torch::tensor({static_cast<std::int64_t>(state.epochsSinceBest)}, torch::kInt64));
+        archive.write("best_val_loss", torch::tensor({state.bestValLoss}, torch::kFloat64));
+        archive.write("wall_seconds", torch::tensor({state.wallSeconds}, torch::kFloat64));
+        archive.write("config_json", c10::IValue(state.configJson));
+        archive.save_to(partial);
+        fs::rename(partial, path);
+    } catch (const fs::filesystem_error& error) {
+        throw IoError(path, error.code().message());
+    } catch (const c10::Error& error) {
+        std::error_code ignored;
+        fs::remove(partial, ignored);
+        throw IoError(path, std::string("cannot write the checkpoint: ") + error.what_without_backtrace());
+    }
+}
+
+PropsCheckpointState loadPropsCheckpoint(const std::string& path, PropsNet& model, torch::optim::Optimizer* optimizer,
+                                         const torch::Device& device) {
+    if (!fs::is_regular_file(path)) throw IoError(path, "no such checkpoint");
+    PropsCheckpointState state;
+    try {
+        torch::serialize::InputArchive archive, modelArchive;
+        archive.load_from(path, device);
+        archive.read("model", modelArchive);
+        model->load(modelArchive);
+        if (optimizer) {
+            torch::serialize::InputArchive optimizerArchive;
+            archive.read("optimizer", optimizerArchive);
+            optimizer->load(optimizerArchive);
+            torch::Tensor rng;
+            archive.read("rng_cpu", rng);
+            at::Generator cpu = at::globalContext().defaultGenerator(torch::Device(torch::kCPU));
+            std::lock_guard<std::mutex> lock(cpu.mutex());
+            cpu.set_state(rng.to(torch::kCPU));
+        }
+        torch::Tensor epoch, best, since, loss, wall;
+        archive.read("epoch", epoch);
+        archive.read("best_epoch", best);
+        archive.read("epochs_since_best", since);
+        archive.read("best_val_loss", loss);
+        archive.read("wall_seconds", wall);
+        c10::IValue config;
+        archive.read("config_json", config);
+        state.epoch = static_cast<int>(epoch.item<std::int64_t>());
+        state.bestEpoch = static_cast<int>(best.item<std::int64_t>());
+        state.epochsSinceBest = static_cast<int>(since.item<std::int64_t>());
+        state.bestValLoss = loss.item<double>();
+        state.wallSeconds = wall.item<double>();
+        state.configJson = config.toStringRef();
+    } catch (const c10::Error& error) {
+        rethrowAsFormatError(path, error);
+    } catch (const std::runtime_error& error) {
+        rethrowAsFormatError(path, error);
+    }
+    return state;
+}
+
+std::vector<std::string> propsRunTargets(const std::string& runDir) {
+    return readPropsDataInfo(runDir).scaler.names();
+}
+
+std::vector<PropsPrediction> predictProps(const std::string& runDir, const std::vector<std::string>& inputs,
+                                          const PropsPredictOptions& options) {
+    if (!fs::is_regular_file(propsDataInfoPath(runDir)))
+        throw ConfigError(runDir + " is not a props run with a trained model (no data.json)");
+    const PropsDataInfo info = readPropsDataInfo(runDir);
+    const PropsConfig config = propsConfigFromJson(readFileToString(runConfigPath(runDir)), {}, runConfigPath(runDir));
+    std::string checkpoint = options.checkpoint;
+    if (checkpoint == "best") checkpoint = propsBestCheckpointPath(runDir);
+    else if (checkpoint == "latest") checkpoint = runLatestCheckpointPath(runDir);
+    if (!fs::is_regular_file(checkpoint))
+        throw ConfigError("run " + runDir + " has no weights at " + checkpoint + " (train it first)");
+
+    setTorchThreads(options.threads);
+    const torch::Device device(resolveDevice(options.device));
+    PropsNetOptions netOptions;
+    netOptions.kind = config.model;
+    netOptions.inChannels = info.channels;
+    netOptions.imageSize = info.imageSize;
+    netOptions.outputs = static_cast<int>(info.scaler.size());
+    netOptions.width = config.width;
+    netOptions.blocksPerStage = config.blocksPerStage;
+    netOptions.dropout = config.dropout;
+    PropsNet model(netOptions);
+    loadPropsCheckpoint(checkpoint, model, nullptr, device);
+    model->to(device);
+    model->eval();
+    torch::NoGradGuard noGrad;
+
+    const std::size_t dim = info.scaler.size();
+    auto predictBatch = [&](const torch::Tensor& pixels) {
+        const torch::Tensor out = model->forward(pixels.to(device)).to(torch::kCPU, torch::kFloat64).contiguous();
+        std::vector<std::vector<double>> rows(static_cast<std::size_t>(out.size(0)), std::vector<double>(dim));
+        const double* p = out.data_ptr<double>();
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            for (std::size_t k = 0; k < dim; ++k) rows[i][k] = info.scaler.inverse(k, p[i * dim + k]);
+        return rows;
+    };
+
+    std::vector<PropsPrediction> predictions;
+    const std::size_t batch = static_cast<std::size_t>(std::max(1, options.batchSize));
+    for (const std::string& input : inputs) {
+        if (fs::is_directory(input)) {
+            // A data set: every item of the split, with the truths the table has.
+            const std::vector<std::string> columns = propertyTableColumns(input);
+            ImageSetOptions setOptions;
+            setOptions.split = options.split;
+            for (const std::string& name : info.scaler.names())
+                if (std::find(columns.begin(), columns.end(), name) != columns.end()) setOptions.properties.push_back(name);
+            const ImageSet images(input, setOptions);
+            if (images.channels() != info.channels || images.imageSize() != info.imageSize)
+                throw ConfigError(input + ": items are " + std::to_string(images.channels()) + " × " +
+                                  std::to_string(images.imageSize()) + "² but the run was trained on " +
+                                  std::to_string(info.channels) + " × " + std::to_string(info.imageSize) + "²");
+            const std::map<std::string, std::string> splitOf = materialSplits(input);
+            std::vector<std::size_t> items(images.size());
+            std::iota(items.begin(), items.end(), std::size_t{0});
+            for (std::size_t first = 0; first < items.size(); first += batch) {
+                const std::size_t last = std::min(items.size(), first + batch);
+                const auto rows = predictBatch(readPixels(images, items, first, last));
+                for (std::size_t i = first; i < last; ++i) {
+                    PropsPrediction p;
+                    p.source = input;
+                    p.id = images.materialId(i);
+                    const auto split = splitOf.find(p.id);
+                    p.split = split == splitOf.end() ? "" : split->second;
+                    p.values = rows[i - first];
+                    for (const std::string& name : info.scaler.names())
+                        p.truth.push_back(std::find(setOptions.properties.begin(), setOptions.properties.end(), name) !=
+                                                  setOptions.properties.end()
+                                              ? images.property(i, name)
+                                              : std::nullopt);
+                    predictions.push_back(std::move(p));
+                }
+            }
+        } else {
+            if (info.kind != "crystens")
+                throw ConfigError("structure input " + input + ": run " + runDir + " was trained on " + info.kind +
+                                  " items; structures can be predicted by CrysTens runs only");
+            CrysTensOptions encoding;
+            encoding.cell = parseCellChoice(info.cell);
+            encoding.normalize = info.normalized;
+            const std::vector<Structure> structures = readStructures(input);
+            for (std::size_t s = 0; s < structures.size(); ++s) {
+                // As the data-set builder encodes: the source's space group where it has one.
+                encoding.knownSpaceGroup = knownSpaceGroupOf(structures[s], encoding.cell);
+                std::vector<float> pixels = crysTensToChannelsFirst(encodeCrysTens(structures[s], encoding));
+                for (float& v : pixels) v = 2.0f * v - 1.0f;  // ImageSet::readItem's mapping
+                const torch::Tensor t =
+                    torch::from_blob(pixels.data(), {1, kCrysTensChannels, kCrysTensSide, kCrysTensSide}, torch::kFloat32)
+                        .clone();
+                PropsPrediction p;
+                p.source = input;
+                p.id = structures[s].id();
+                if (p.id.empty()) {
+                    p.id = fs::path(input).filename().string();
+                    if (structures.size() > 1) p.id += '#' + std::to_string(s);
+                }
+                p.values = predictBatch(t)[0];
+                p.truth.assign(dim, std::nullopt);
+                predictions.push_back(std::move(p));
+            }
+        }
+    }
+    return predictions;
+}
+
+}  // namespace cw::ml

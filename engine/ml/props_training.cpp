@@ -1,0 +1,405 @@
+// trainProps: the epoch loop of property prediction (props_model.h).
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "ml/device.h"
+#include "ml/props_data.h"
+#include "ml/props_model.h"
+#include "ml/props_network.h"
+#include "ml/props_run.h"
+#include "ml/regression_metrics.h"
+#include "ml/run_directory.h"
+
+namespace cw::ml {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string shortNumber(double value) {
+    std::ostringstream out;
+    out.precision(4);
+    out << value;
+    return out.str();
+}
+
+class RunLog {
+public:
+    RunLog(const std::string& runDir, const std::function<void(const std::string&)>& callback)
+        : m_file(runDir + "/train.log", std::ios::app), m_callback(callback) {}
+    void line(const std::string& text) {
+        m_file << text << '\n';
+        m_file.flush();
+        if (m_callback) m_callback(text);
+    }
+
+private:
+    std::ofstream m_file;
+    const std::function<void(const std::string&)>& m_callback;
+};
+
+PropsConfig resolveConfig(const PropsConfig& request, const std::string& runDir, bool resume) {
+    if (!resume) {
+        if (fs::exists(runDir) && !fs::is_empty(runDir))
+            throw ConfigError(runDir + ": the run directory is not empty; pass --resume to continue the run in it, "
+                                       "or choose a new directory");
+        return request;
+    }
+    const std::string configPath = runConfigPath(runDir);
+    if (!fs::exists(configPath) || !fs::exists(runLatestCheckpointPath(runDir)))
+        throw ConfigError(runDir + ": nothing to resume (no config.json and checkpoints/latest.pt)");
+    PropsConfig stored = propsConfigFromJson(readFileToString(configPath), {}, configPath);
+    stored.epochs = std::max(stored.epochs, request.epochs);
+    stored.device = request.device;
+    stored.threads = request.threads;
+    return stored;
+}
+
+// A split's transformed targets and their mask ([n, T] each; missing labels are 0 in both).
+struct SplitTensors {
+    torch::Tensor targets, mask;
+};
+
+SplitTensors transformTargets(const PropsSplit& split, const TargetScaler& scaler) {
+    const auto n = static_cast<std::int64_t>(split.items.size()), dim = static_cast<std::int64_t>(scaler.size());
+    SplitTensors t{torch::zeros({n, dim}, torch::kFloat32), torch::zeros({n, dim}, torch::kFloat32)};
+    float* y = t.targets.data_ptr<float>();
+    float* m = t.mask.data_ptr<float>();
+    for (std::int64_t i = 0; i < n * dim; ++i) {
+        const double v = split.targets[static_cast<std::size_t>(i)];
+        if (std::isnan(v)) continue;
+        y[i] = static_cast<float>(scaler.forward(static_cast<std::size_t>(i % dim), v));
+        m[i] = 1.0f;
+    }
+    return t;
+}
+
+// The order of epoch `epoch`'s training items: a shuffle that depends on (seed, epoch) only, so
+// a resumed run sees the batches an uninterrupted one would.
+std::vector<std::size_t> epochOrder(std::size_t n, std::uint64_t seed, int epoch) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::seed_seq sequence{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32),
+                           static_cast<std::uint32_t>(epoch), 0x70726f70u};
+    std::mt19937_64 random(sequence);
+    for (std::size_t i = n; i > 1; --i) {
+        std::uniform_int_distribution<std::size_t> pick(0, i - 1);
+        std::swap(order[i - 1], order[pick(random)]);
+    }
+    return order;
+}
+
+double learningRateAt(const PropsConfig& c, std::int64_t step, std::int64_t stepsPerEpoch) {
+    const std::int64_t total = std::max<std::int64_t>(1, stepsPerEpoch * c.epochs);
+    const std::int64_t warmup = std::min(stepsPerEpoch, total / 10);
+    if (step < warmup) return c.learningRate * static_cast<double>(step + 1) / static_cast<double>(warmup);
+    const double progress =
+        std::min(1.0, static_cast<double>(step - warmup) / static_cast<double>(std::max<std::int64_t>(1, total - warmup)));
+    return c.learningRate * (c.minLrRatio + (1.0 - c.minLrRatio) * 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
+void setLearningRate(torch::optim::Optimizer& optimizer, double lr) {
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
+// Network outputs (transformed units) of every kept item of a split, [n, T] on the CPU.
+torch::Tensor predictSplit(PropsNet& model, const PropsSplit& split, int batchSize, const torch::Device& device,
+                           const std::atomic<bool>* cancel) {
+    torch::NoGradGuard noGrad;
+    model->eval();
+    std::vector<torch::Tensor> parts;
+    for (std::size_t first = 0; first < split.items.size(); first += static_cast<std::size_t>(batchSize)) {
+        if (cancel && *cancel) return {};
+        const std::size_t last = std::min(split.items.size(), first + static_cast<std::size_t>(batchSize));
+        parts.push_back(model->forward(readPixels(*split.images, split.items, first, last).to(device)).to(torch::kCPU));
+    }
+    model->train();
+    if (parts.empty()) return torch::zeros({0, 0});
+    return torch::cat(parts, 0);
+}
+
+PropsNetOptions netOptions(const PropsConfig& c, const ImageSet& images) {
+    PropsNetOptions o;
+    o.kind = c.model;
+    o.inChannels = images.channels();
+    o.imageSize = images.imageSize();
+    o.outputs = static_cast<int>(c.targets.size());
+    o.width = c.width;
+    o.blocksPerStage = c.blocksPerStage;
+    o.dropout = c.dropout;
+    return o;
+}
+
+std::string droppedText(const PropsSplit& s) {
+    std::string text;
+    for (const auto& [reason, count] : s.dropped) text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + reason;
+    return text.empty() ? "none" : text;
+}
+
+// predictions.csv rows and per-target metrics of the val and test splits, in original units.
+PropsResults evaluate(PropsNet& model, const PropsConfig& config, const TargetScaler& scaler,
+                      const std::vector<const PropsSplit*>& splits, const std::vector<std::string>& names,
+                      const torch::Device& device, std::vector<PropsPredictionRow>& rows) {
+    const std::size_t dim = scaler.size();
+    // The mean of each target over the training split: the trivial predictor's reference.
+    std::vector<double> trainMean(dim, 0.0);
+    {
+        const PropsSplit& train = *splits[0];
+        for (std::size_t k = 0; k < dim; ++k) {
+            double sum = 0;
+            std::size_t count = 0;
+            for (std::size_t i = 0; i < train.items.size(); ++i) {
+                const double v = train.targets[i * dim + k];
+                if (!std::isnan(v)) sum += v, ++count;
+            }
+            trainMean[k] = count ? sum / static_cast<double>(count) : std::nan("");
+        }
+    }
+    PropsResults results;
+    for (std::size_t s = 0; s < splits.size(); ++s) {
+        const PropsSplit& split = *splits[s];
+        const torch::Tensor out = predictSplit(model, split, config.batchSize, device, nullptr).to(torch::kFloat64).contiguous();
+        const double* z = out.data_ptr<double>();
+        std::vector<std::vector<double>> truth(dim), predicted(dim), meanPrediction(dim);
+        for (std::size_t i = 0; i < split.items.size(); ++i) {
+            for (std::size_t k = 0; k < dim; ++k) {
+                const double y = split.targets[i * dim + k];
+                const double p = scaler.inverse(k, z[i * dim + k]);
+                PropsPredictionRow row;
+                row.materialId = split.images->materialId(split.items[i]);
+                row.split = names[s];
+                row.target = scaler.names()[k];
+                if (!std::isnan(y)) row.truth = y;
+                row.predicted = p;
+                rows.push_back(row);
+                truth[k].push_back(y);
+                predicted[k].push_back(p);
+                meanPrediction[k].push_back(trainMean[k]);
+            }
+        }
+        if (s == 0) continue;  // metrics on held-out splits only
+        std::vector<PropsTargetMetrics>& list = results.splits[names[s]];
+        for (std::size_t k = 0; k < dim; ++k) {
+            PropsTargetMetrics t;
+            t.target = scaler.names()[k];
+            const bool any = std::any_of(truth[k].begin(), truth[k].end(), [](double v) { return !std::isnan(v); });
+            if (!any) {
+                t.metrics.mae = t.metrics.mse = t.metrics.rmse = t.trainMeanMae = std::nan("");
+            } else {
+                t.metrics = regressionMetrics(truth[k], predicted[k]);
+                t.trainMeanMae = regressionMetrics(truth[k], meanPrediction[k]).mae;
+            }
+            list.push_back(t);
+        }
+    }
+    return results;
+}
+
+}  // namespace
+
+PropsTrainingResult trainProps(const PropsConfig& request, const std::string& runDir, bool resume,
+                               const std::atomic<bool>& cancel, ProgressSink& progress,
+                               const std::function<void(const std::string&)>& logCallback) {
+    PropsConfig config = resolveConfig(request, runDir, resume);
+    config.validate();
+    fs::create_directories(runDir);
+    RunLog log(runDir, logCallback);
+    RunStatus status;
+    status.totalSteps = config.epochs;
+    try {
+        setTorchThreads(config.threads);
+        const torch::Device device(resolveDevice(config.device));
+        const PropsSplit train = loadPropsSplit(config, config.trainSplit);
+        const PropsSplit val = loadPropsSplit(config, config.valSplit);
+        const PropsSplit test = loadPropsSplit(config, config.testSplit);
+        if (train.items.empty()) throw ConfigError("no training item has a value of the targets after the filters");
+        if (val.items.empty()) throw ConfigError("no validation item has a value of the targets after the filters");
+
+        PropsDataInfo info;
+        if (resume) {
+            info = readPropsDataInfo(runDir);
+        } else {
+            info.kind = imageSetKindName(train.images->kind());
+            info.channels = train.images->channels();
+            info.imageSize = train.images->imageSize();
+            if (train.images->kind() != ImageSetKind::EcdSlices) readEncodingOptions(config.dataDir, info.cell, info.normalized);
+            info.scaler = TargetScaler::fit(config.transform, config.targets, train.targets);
+            info.trainCount = train.items.size();
+            info.valCount = val.items.size();
+            info.testCount = test.items.size();
+            writeFileAtomically(runConfigPath(runDir), propsConfigToJson(config));
+            writeFileAtomically(propsDataInfoPath(runDir), propsDataInfoToJson(info));
+            writeFileAtomically(runMetricsPath(runDir), propsMetricsHeader());
+        }
+        const TargetScaler& scaler = info.scaler;
+        const SplitTensors trainY = transformTargets(train, scaler);
+        const SplitTensors valY = transformTargets(val, scaler);
+
+        torch::manual_seed(config.seed);
+        PropsNet model(netOptions(config, *train.images));
+        model->to(device);
+        torch::optim::AdamW optimizer(model->parameters(),
+                                      torch::optim::AdamWOptions(config.learningRate).weight_decay(config.weightDecay));
+        PropsCheckpointState state;
+        state.bestValLoss = std::numeric_limits<double>::infinity();
+        state.configJson = propsConfigToJson(config);
+        if (resume) {
+            const PropsCheckpointState stored = loadPropsCheckpoint(runLatestCheckpointPath(runDir), model, &optimizer, device);
+            state.epoch = stored.epoch;
+            state.bestEpoch = stored.bestEpoch;
+            state.bestValLoss = stored.bestValLoss;
+            state.epochsSinceBest = stored.epochsSinceBest;
+            state.wallSeconds = stored.wallSeconds;
+            truncatePropsMetrics(runDir, state.epoch);
+            writeFileAtomically(runConfigPath(runDir), state.configJson);
+            log.line("resumed after epoch " + std::to_string(state.epoch));
+        } else {
+            log.line("new run: " + std::string(propsModelName(config.model)) + ", " +
+                     std::to_string(model->parameterCount()) + " parameters, device " + device.str() + "; items " +
+                     std::to_string(train.items.size()) + " train, " + std::to_string(val.items.size()) + " val, " +
+                     std::to_string(test.items.size()) + " test; left out: train " + droppedText(train) + ", val " +
+                     droppedText(val) + ", test " + droppedText(test));
+        }
+
+        status.state = RunState::Running;
+        status.step = state.epoch;
+        writeRunStatus(runDir, status);
+        std::ofstream metrics(runMetricsPath(runDir), std::ios::app);
+
+        const std::size_t batchSize = static_cast<std::size_t>(config.batchSize);
+        const std::int64_t stepsPerEpoch = static_cast<std::int64_t>((train.items.size() + batchSize - 1) / batchSize);
+        PropsTrainingResult result;
+        const auto sessionStart = Clock::now();
+        const double wallBefore = state.wallSeconds;
+        bool stoppedEarly = config.patience > 0 && state.epochsSinceBest >= config.patience;
+        model->train();
+        while (state.epoch < config.epochs && !stoppedEarly && !cancel) {
+            const std::vector<std::size_t> order = epochOrder(train.items.size(), config.seed, state.epoch);
+            double lossSum = 0, lr = 0;
+            std::int64_t batches = 0;
+            for (std::size_t first = 0; first < order.size() && !cancel; first += batchSize) {
+                const std::size_t last = std::min(order.size(), first + batchSize);
+                std::vector<std::size_t> batchItems, rows;
+                for (std::size_t i = first; i < last; ++i) {
+                    batchItems.push_back(train.items[order[i]]);
+                    rows.push_back(order[i]);
+                }
+                const torch::Tensor index = torch::tensor(std::vector<std::int64_t>(rows.begin(), rows.end()), torch::kInt64);
+                const torch::Tensor pixels = readPixels(*train.images, batchItems, 0, batchItems.size()).to(device);
+                const torch::Tensor y = trainY.targets.index_select(0, index).to(device);
+                const torch::Tensor mask = trainY.mask.index_select(0, index).to(device);
+                lr = learningRateAt(config, state.epoch * stepsPerEpoch + batches, stepsPerEpoch);
+                setLearningRate(optimizer, lr);
+                optimizer.zero_grad();
+                const torch::Tensor loss = maskedMse(model->forward(pixels), y, mask);
+                loss.backward();
+                if (config.gradClip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClip);
+                optimizer.step();
+                const double value = loss.item<double>();
+                if (!std::isfinite(value))
+                    throw ValueError("the training loss became " + std::to_string(value) + " in epoch " +
+                                     std::to_string(state.epoch + 1) + "; lower --lr");
+                lossSum += value;
+                ++batches;
+                progress.report({"props_batch", batches, stepsPerEpoch, {{"loss", value}}});
+            }
+            if (cancel) break;  // the unfinished epoch is dropped; latest.pt holds the last whole one
+
+            const torch::Tensor valOut = predictSplit(model, val, config.batchSize, device, &cancel);
+            if (cancel) break;
+            const double valLoss = maskedMse(valOut, valY.targets, valY.mask).item<double>();
+            const double trainLoss = lossSum / static_cast<double>(std::max<std::int64_t>(1, batches));
+            ++state.epoch;
+            state.wallSeconds = wallBefore + secondsSince(sessionStart);
+            if (valLoss < state.bestValLoss) {
+                state.bestValLoss = valLoss;
+                state.bestEpoch = state.epoch;
+                state.epochsSinceBest = 0;
+                savePropsCheckpoint(propsBestCheckpointPath(runDir), model, nullptr, state);
+            } else {
+                ++state.epochsSinceBest;
+            }
+            stoppedEarly = config.patience > 0 && state.epochsSinceBest >= config.patience;
+            savePropsCheckpoint(runLatestCheckpointPath(runDir), model, &optimizer, state);
+            metrics << propsMetricsRow({state.epoch, trainLoss, valLoss, lr, state.wallSeconds});
+            metrics.flush();
+            status.step = state.epoch;
+            writeRunStatus(runDir, status);
+            progress.report({"props", state.epoch, config.epochs,
+                             {{"train_loss", trainLoss}, {"val_loss", valLoss}, {"lr", lr}}});
+        }
+
+        result.epochsDone = state.epoch;
+        result.bestEpoch = state.bestEpoch;
+        result.bestValLoss = state.bestValLoss;
+        result.stoppedEarly = stoppedEarly && state.epoch < config.epochs;
+        if (cancel) {
+            result.cancelled = true;
+            status.state = RunState::Cancelled;
+            writeRunStatus(runDir, status);
+            log.line("cancelled after epoch " + std::to_string(state.epoch) + "; resume continues from there");
+            return result;
+        }
+
+        // The best epoch's weights predict every kept item.
+        loadPropsCheckpoint(propsBestCheckpointPath(runDir), model, nullptr, device);
+        std::vector<PropsPredictionRow> rows;
+        PropsResults results = evaluate(model, config, scaler, {&train, &val, &test},
+                                        {config.trainSplit, config.valSplit, config.testSplit}, device, rows);
+        if (test.items.empty()) results.splits.erase(config.testSplit);
+        results.model = propsModelName(config.model);
+        results.transform = targetTransformName(config.transform);
+        results.dataDir = config.dataDir;
+        results.epochsDone = state.epoch;
+        results.bestEpoch = state.bestEpoch;
+        results.bestValLoss = state.bestValLoss;
+        results.stoppedEarly = result.stoppedEarly;
+        results.trainCount = train.items.size();
+        results.valCount = val.items.size();
+        results.testCount = test.items.size();
+        writePropsPredictions(propsPredictionsPath(runDir), rows);
+        writeFileAtomically(propsResultsPath(runDir), propsResultsToJson(results));
+        result.finished = true;
+        status.state = RunState::Finished;
+        writeRunStatus(runDir, status);
+        std::string summary = "finished after epoch " + std::to_string(state.epoch) + " (best " +
+                              std::to_string(state.bestEpoch) + ", val loss " + shortNumber(state.bestValLoss) + ")";
+        if (const auto it = results.splits.find(config.testSplit); it != results.splits.end())
+            for (const PropsTargetMetrics& t : it->second)
+                summary += "; test MAE " + t.target + " " + shortNumber(t.metrics.mae) + " (train mean " +
+                           shortNumber(t.trainMeanMae) + ")";
+        log.line(summary);
+        return result;
+    } catch (const std::exception& error) {
+        status.state = RunState::Failed;
+        std::string message = error.what();
+        if (auto newline = message.find('\n'); newline != std::string::npos) message.resize(newline);
+        status.message = message;
+        try {
+            writeRunStatus(runDir, status);
+            log.line("failed: " + message);
+        } catch (...) {  // the original error matters more than a failed status write
+        }
+        if (dynamic_cast<const Error*>(&error)) throw;
+        throw Error("property training failed: " + message);
+    }
+}
+
+}  // namespace cw::ml
