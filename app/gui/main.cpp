@@ -8,8 +8,11 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
+#include "controllers/evaluation_controller.h"
 #include "core/error.h"
+#include "jobs/evaluation_data.h"
 #include "main_window.h"
 #include "panels/crystens_panel.h"
 #include "panels/slice_panel.h"
@@ -77,7 +80,13 @@ int main(int argc, char** argv) {
     QCommandLineOption workspace(
         "workspace",
         "List the training runs of <dir> in the Runs panel and show the training panels.", "dir");
+    QCommandLineOption evaluate(
+        "evaluate",
+        "Evaluate the generated images GENERATED against the training slices of the data set REAL "
+        "and show the Metrics and Gallery panels (with --screenshot: once it has finished).",
+        "REAL,GENERATED");
     parser.addOption(cells);
+    parser.addOption(evaluate);
     parser.addOption(workspace);
     parser.addOption(resetSettings);
     parser.addOption(screenshot);
@@ -123,6 +132,16 @@ int main(int argc, char** argv) {
                      qPrintable(parser.value(workspace)));
         return 2;
     }
+    cw::EvaluationRequest evaluation;
+    if (parser.isSet(evaluate)) {
+        const QStringList paths = parser.value(evaluate).split(',');
+        if (paths.size() != 2 || paths[0].isEmpty() || paths[1].isEmpty()) {
+            std::fprintf(stderr, "crystal-workbench: --evaluate expects REAL,GENERATED\n");
+            return 2;
+        }
+        evaluation.realPath = paths[0];
+        evaluation.generatedPath = paths[1];
+    }
     if (parser.isSet(resetSettings)) QSettings().clear();
     cw::MainWindow window;
     window.resize(1440, 900);
@@ -138,6 +157,11 @@ int main(int argc, char** argv) {
     }
     window.show();
     if (parser.isSet(pick) && opened) window.crystalView()->setPicks(picks);
+    cw::EvaluationController* evaluator = window.evaluationController();
+    if (parser.isSet(evaluate)) {
+        evaluator->setErrorDialogs(!batch);
+        evaluator->startEvaluation(evaluation);
+    }
 
     if (parser.isSet(exportFigures)) {
         const QString dir = parser.value(exportFigures);
@@ -166,10 +190,25 @@ int main(int argc, char** argv) {
         });
     } else if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
-        QTimer::singleShot(1500, &window, [&window, path, opened] {
+        // A failed evaluation is an error of the screenshot run too.
+        auto failed = std::make_shared<bool>(false);
+        auto shoot = [&window, path, opened, failed] {
             const bool saved = window.grab().save(path);
-            QApplication::exit(saved && opened ? 0 : 1);
-        });
+            QApplication::exit(saved && opened && !*failed ? 0 : 1);
+        };
+        if (parser.isSet(evaluate)) {
+            QObject::connect(evaluator, &cw::EvaluationController::errorReported, evaluator,
+                             [failed](const QString& message) {
+                                 std::fprintf(stderr, "crystal-workbench: %s\n",
+                                              qPrintable(message));
+                                 *failed = true;
+                             });
+            // The panels lay out and draw their thumbnails before the grab.
+            QObject::connect(evaluator, &cw::EvaluationController::jobEnded, &window,
+                             [&window, shoot] { QTimer::singleShot(1500, &window, shoot); });
+        } else {
+            QTimer::singleShot(1500, &window, shoot);
+        }
     }
     return app.exec();
 }

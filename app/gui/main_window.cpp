@@ -8,16 +8,21 @@
 #include <QFileDialog>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
+#include <QToolButton>
 
+#include "controllers/evaluation_controller.h"
 #include "controllers/file_controller.h"
 #include "controllers/training_controller.h"
 #include "core/error.h"
 #include "panels/collection_browser.h"
 #include "panels/crystens_panel.h"
+#include "panels/gallery_panel.h"
 #include "panels/log_panel.h"
 #include "panels/loss_chart.h"
+#include "panels/metrics_panel.h"
 #include "panels/runs_panel.h"
 #include "panels/samples_panel.h"
 #include "panels/slice_panel.h"
@@ -29,7 +34,7 @@ namespace cw {
 
 namespace {
 // Bump when the docks change, so that an old saved layout is not applied to new docks.
-constexpr int kLayoutVersion = 3;
+constexpr int kLayoutVersion = 4;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -43,13 +48,18 @@ MainWindow::MainWindow(QWidget* parent)
       m_runsPanel(new RunsPanel),
       m_lossChart(new LossChart),
       m_samplesPanel(new SamplesPanel),
+      m_metricsPanel(new MetricsPanel),
+      m_galleryPanel(new GalleryPanel),
       m_files(new FileController(m_collectionBrowser, this, this)),
-      m_training(new TrainingController(m_runsPanel, m_lossChart, m_samplesPanel, this, this)) {
+      m_training(new TrainingController(m_runsPanel, m_lossChart, m_samplesPanel, this, this)),
+      m_evaluation(
+          new EvaluationController(m_runsPanel, m_metricsPanel, m_galleryPanel, this, this)) {
     setWindowTitle("Crystal Workbench");
     setCentralWidget(m_crystalView);
     setAcceptDrops(true);
     buildDocks();
     buildMenus();
+    buildEvaluationStatus();
 
     connect(m_crystalView, &CrystalView::picksChanged, m_slicePanel, &SlicePanel::setPicks);
     connect(m_crystalView, &CrystalView::picksCleared, m_slicePanel, &SlicePanel::clearPicks);
@@ -70,6 +80,15 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_training, &TrainingController::errorReported, m_logPanel, &LogPanel::error);
     connect(m_training, &TrainingController::errorReported, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(m_evaluation, &EvaluationController::infoReported, m_logPanel, &LogPanel::info);
+    connect(m_evaluation, &EvaluationController::infoReported, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(m_evaluation, &EvaluationController::warningReported, m_logPanel, &LogPanel::warning);
+    connect(m_evaluation, &EvaluationController::errorReported, m_logPanel, &LogPanel::error);
+    connect(m_evaluation, &EvaluationController::errorReported, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
+    connect(m_evaluation, &EvaluationController::evaluationShown, this,
+            &MainWindow::showEvaluationPanels);
     m_runsPanel->restoreWorkspace();
     statusBar()->showMessage(
         "Open a crystal (CIF, POSCAR, pymatgen JSON, XYZ), an MP / Alexandria collection or a "
@@ -109,6 +128,12 @@ void MainWindow::buildDocks() {
     tabifyDockWidget(crysTens, loss);
     tabifyDockWidget(collection, runs);
     tabifyDockWidget(slice, samples);
+    // Added once the others are tabbed: side by side with all of them, the bottom row's minimum
+    // width would widen the window for good.
+    QDockWidget* metrics = dock(m_metricsPanel, "Metrics", "metricsDock", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(crysTens, metrics);
+    QDockWidget* gallery = dock(m_galleryPanel, "Gallery", "galleryDock", Qt::RightDockWidgetArea);
+    tabifyDockWidget(slice, gallery);
     for (QDockWidget* front : {crysTens, collection, slice}) front->raise();
     m_defaultState = saveState(kLayoutVersion);
 }
@@ -129,12 +154,54 @@ void MainWindow::buildMenus() {
     fileMenu->addSeparator();
     fileMenu->addAction("&Quit", this, &QWidget::close)->setShortcut(QKeySequence::Quit);
 
+    QMenu* runMenu = menuBar()->addMenu("&Run");
+    QAction* evaluate = runMenu->addAction("&Evaluate Generated Slices…", m_evaluation,
+                                           &EvaluationController::evaluate);
+    evaluate->setObjectName("evaluateAction");
+    evaluate->setShortcut(QKeySequence("Ctrl+E"));
+    runMenu->addAction("&Cancel Evaluation", m_evaluation, &EvaluationController::cancel)
+        ->setObjectName("cancelEvaluationAction");
+
     m_viewMenu = menuBar()->addMenu("&View");
     for (QDockWidget* d : findChildren<QDockWidget*>())
         m_viewMenu->addAction(d->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction("&Reset Layout", this,
                           [this] { restoreState(m_defaultState, kLayoutVersion); });
+}
+
+void MainWindow::buildEvaluationStatus() {
+    // The evaluation runs beside a training (the Runs panel shows that one's progress), so it
+    // has a progress bar of its own in the status bar, shown while it runs.
+    m_evaluationProgress = new QProgressBar;
+    m_evaluationProgress->setObjectName("evaluationProgress");
+    m_evaluationProgress->setMaximumWidth(420);
+    m_evaluationProgress->setMinimumWidth(260);
+    m_evaluationProgress->setTextVisible(true);
+    m_evaluationCancel = new QToolButton;
+    m_evaluationCancel->setText("Cancel");
+    m_evaluationCancel->setToolTip("Cancel the evaluation");
+    connect(m_evaluationCancel, &QToolButton::clicked, m_evaluation,
+            &EvaluationController::cancel);
+    statusBar()->addPermanentWidget(m_evaluationProgress);
+    statusBar()->addPermanentWidget(m_evaluationCancel);
+    m_evaluationProgress->hide();
+    m_evaluationCancel->hide();
+    connect(m_evaluation, &EvaluationController::progressChanged, this,
+            [this](const QString& text, qint64 done, qint64 total) {
+                // A busy indicator while the total is unknown (reading images).
+                m_evaluationProgress->setRange(0, total > 0 ? 1000 : 0);
+                if (total > 0)
+                    m_evaluationProgress->setValue(static_cast<int>(1000 * done / total));
+                m_evaluationProgress->setFormat(text);
+                m_evaluationProgress->setToolTip(text);
+                m_evaluationProgress->show();
+                m_evaluationCancel->show();
+            });
+    connect(m_evaluation, &EvaluationController::jobEnded, this, [this] {
+        m_evaluationProgress->hide();
+        m_evaluationCancel->hide();
+    });
 }
 
 void MainWindow::fillRecentMenu() {
@@ -195,6 +262,14 @@ void MainWindow::showTrainingPanels() {
         }
 }
 
+void MainWindow::showEvaluationPanels() {
+    for (const char* name : {"metricsDock", "galleryDock"})
+        if (auto* d = findChild<QDockWidget*>(name)) {
+            d->show();
+            d->raise();
+        }
+}
+
 void MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -210,6 +285,7 @@ void MainWindow::saveLayout() const {
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveLayout();
     m_training->shutdown();
+    m_evaluation->shutdown();
     QMainWindow::closeEvent(event);
 }
 

@@ -8,15 +8,20 @@
 #include "ecd/plane.h"
 
 class QMenu;
+class QProgressBar;
+class QToolButton;
 
 namespace cw {
 
 class CollectionBrowser;
 class CrystalView;
 class CrysTensPanel;
+class EvaluationController;
 class FileController;
+class GalleryPanel;
 class LogPanel;
 class LossChart;
+class MetricsPanel;
 class RunsPanel;
 class SamplesPanel;
 class SlicePanel;
@@ -47,11 +52,16 @@ public:
     LossChart* lossChart() const { return m_lossChart; }
     SamplesPanel* samplesPanel() const { return m_samplesPanel; }
     TrainingController* trainingController() const { return m_training; }
+    MetricsPanel* metricsPanel() const { return m_metricsPanel; }
+    GalleryPanel* galleryPanel() const { return m_galleryPanel; }
+    EvaluationController* evaluationController() const { return m_evaluation; }
 
     /// Lists the training runs of `dir` and brings the Runs, Loss and Samples docks to front.
     void openWorkspace(const QString& dir);
     /// Brings the Runs, Loss and Samples docks to the front of their tab groups.
     void showTrainingPanels();
+    /// Brings the Metrics and Gallery docks to the front of their tab groups.
+    void showEvaluationPanels();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -64,6 +74,7 @@ private:
     void chooseFile();
     void chooseFolder();
     void fillRecentMenu();
+    void buildEvaluationStatus();
 
     CrystalView* m_crystalView;
     StructurePanel* m_structurePanel;
@@ -74,8 +85,13 @@ private:
     RunsPanel* m_runsPanel;
     LossChart* m_lossChart;
     SamplesPanel* m_samplesPanel;
+    MetricsPanel* m_metricsPanel;
+    GalleryPanel* m_galleryPanel;
     FileController* m_files;
     TrainingController* m_training;
+    EvaluationController* m_evaluation;
+    QProgressBar* m_evaluationProgress = nullptr;
+    QToolButton* m_evaluationCancel = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QByteArray m_defaultState;

@@ -1,0 +1,72 @@
+#include "jobs/evaluation_data.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include "core/problem_log.h"
+#include "eval/feature_extractor.h"
+
+namespace cw {
+
+double datasetBlobSigmaPixels(const QString& datasetDir, int imageSide) {
+    QFile file(QDir(datasetDir).filePath("dataset.json"));
+    if (imageSide <= 0 || !file.open(QIODevice::ReadOnly)) return 0.0;
+    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+    // Builds record their slicer parameters among the options.
+    QJsonObject parameters = root.value("options").toObject().value("parameters").toObject();
+    if (parameters.isEmpty()) parameters = root.value("parameters").toObject();
+    const double sigma = parameters.value("sigma").toDouble(0.0);
+    const double window = parameters.value("window").toDouble(0.0);
+    if (!(sigma > 0.0) || !(window > 0.0)) return 0.0;
+    return sigma / window * imageSide;
+}
+
+EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* progress,
+                                const std::atomic<bool>* cancel) {
+    auto data = std::make_shared<EvaluationData>();
+    data->request = request;
+    auto report = [&](std::int64_t step) {
+        if (progress) progress->report(ProgressEvent{"read", step, 2, {}});
+    };
+    auto cancelled = [&] { return cancel && cancel->load(); };
+
+    ProblemLog problems;
+    report(0);
+    auto generated = std::make_shared<EvalImages>(
+        readEvalImages(request.generatedPath.toStdString(), request.generatedImages, problems));
+    if (cancelled()) return nullptr;
+    report(1);
+    // The real slices are resampled to the generated size (a model trained at 64² samples
+    // 64² images from a 256² data set).
+    EvalImagesOptions realOptions = request.realImages;
+    if (realOptions.imageSize == 0) realOptions.imageSize = generated->width;
+    auto real = std::make_shared<EvalImages>(
+        readEvalImages(request.realPath.toStdString(), realOptions, problems));
+    data->request.realImages = realOptions;
+    if (cancelled()) return nullptr;
+    report(2);
+    for (const Problem& p : problems.problems())
+        data->problems << QString::fromStdString(p.where + ": " + p.reason);
+    if (problems.count() > problems.problems().size())
+        data->problems
+            << QString("… and %1 more").arg(problems.count() - problems.problems().size());
+
+    if (request.blobSigmaFromDataset) {
+        const double sigma = datasetBlobSigmaPixels(request.realPath, generated->width);
+        // Else the synthetic slices' default, 0.25 Å in a 40 Å window (as `cwb eval report`).
+        data->request.evaluation.counting.blobSigma =
+            sigma > 0.0 ? sigma : 0.25 / 40.0 * generated->width;
+    }
+    std::unique_ptr<FeatureExtractor> extractor;
+    if (request.spectralFeatures) extractor = makeSpectralExtractor();
+    data->result = evaluateGenerated(*real, *generated, data->request.evaluation, extractor.get(),
+                                     progress, cancel);
+    if (data->result.cancelled || cancelled()) return nullptr;
+    data->real = std::move(real);
+    data->generated = std::move(generated);
+    return data;
+}
+
+}  // namespace cw
