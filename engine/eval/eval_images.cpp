@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/npy.h"
 #include "core/parallel.h"
 #include "core/png_image.h"
+#include "core/atomic_file.h"
 #include "dataset/image_set.h"
 
 namespace cw {
@@ -217,6 +219,22 @@ EvalImages readEvalImages(const std::string& path, const EvalImagesOptions& opti
                          " file(s) skipped).");
     }
     return images;
+}
+
+}  // namespace cw
+
+namespace cw {
+
+double datasetBlobSigmaPixels(const std::string& path, int imageSize) {
+    double sigma = 0.25, window = 40.0;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(readFileToString(path + "/dataset.json"));
+        const nlohmann::json& p = j.at("options").at("parameters");
+        sigma = p.value("sigma", sigma);
+        window = p.value("window", window);
+    } catch (const std::exception&) {  // not an ECD data set: the slicer's defaults
+    }
+    return sigma * imageSize / std::max(1e-9, window);
 }
 
 }  // namespace cw

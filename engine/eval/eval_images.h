@@ -57,6 +57,11 @@ struct EvalImagesOptions {
 EvalImages readEvalImages(const std::string& path, const EvalImagesOptions& options,
                           ProblemLog& problems);
 
+/// The σ of a data set's blobs in output pixels: σ (Å) · imageSize / window (Å) from the slice
+/// parameters in `path`/dataset.json; the slicer's defaults (0.25 Å, 40 Å) where `path` is not an
+/// ECD data set (a folder of images, an encoding data set) or the file cannot be read.
+double datasetBlobSigmaPixels(const std::string& path, int imageSize);
+
 /// The images of one file (.npy or .png) appended to `stack`, named `file` (one image) or
 /// `file[k]` (item k of a stack), `file` as given. All or nothing: throws IoError / FormatError
 /// naming the file when it cannot be read or its images differ in shape from those already in

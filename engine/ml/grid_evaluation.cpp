@@ -18,18 +18,6 @@ std::optional<double> mean(const std::vector<double>& values) {
 
 }  // namespace
 
-double datasetBlobSigmaPixels(const std::string& dataDir, int imageSize) {
-    double sigma = 0.25, window = 40.0;
-    try {
-        const nlohmann::json j = nlohmann::json::parse(readFileToString(dataDir + "/dataset.json"));
-        const nlohmann::json& p = j.at("options").at("parameters");
-        sigma = p.value("sigma", sigma);
-        window = p.value("window", window);
-    } catch (const std::exception&) {  // encoding data sets have no slice parameters
-    }
-    return sigma * imageSize / std::max(1e-9, window);
-}
-
 SampleGridEvaluator::SampleGridEvaluator(const ImageSet& images, const std::string& dataDir, int threads)
     : m_images(images) {
     m_options.countAtoms = images.kind() == ImageSetKind::EcdSlices;

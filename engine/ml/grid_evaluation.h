@@ -39,9 +39,5 @@ private:
     std::unique_ptr<FeatureExtractor> m_extractor;
 };
 
-/// The σ of the data set's blobs in output pixels: σ (Å) · imageSize / window (Å) from
-/// dataset.json's slice parameters, with the slicer's defaults (0.25 Å, 40 Å) where they cannot
-/// be read.
-double datasetBlobSigmaPixels(const std::string& dataDir, int imageSize);
 
 }  // namespace cw::ml

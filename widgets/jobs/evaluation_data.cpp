@@ -10,19 +10,6 @@
 
 namespace cw {
 
-double datasetBlobSigmaPixels(const QString& datasetDir, int imageSide) {
-    QFile file(QDir(datasetDir).filePath("dataset.json"));
-    if (imageSide <= 0 || !file.open(QIODevice::ReadOnly)) return 0.0;
-    const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-    // Builds record their slicer parameters among the options.
-    QJsonObject parameters = root.value("options").toObject().value("parameters").toObject();
-    if (parameters.isEmpty()) parameters = root.value("parameters").toObject();
-    const double sigma = parameters.value("sigma").toDouble(0.0);
-    const double window = parameters.value("window").toDouble(0.0);
-    if (!(sigma > 0.0) || !(window > 0.0)) return 0.0;
-    return sigma / window * imageSide;
-}
-
 EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* progress,
                                 const std::atomic<bool>* cancel) {
     auto data = std::make_shared<EvaluationData>();
@@ -54,10 +41,9 @@ EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* 
             << QString("… and %1 more").arg(problems.count() - problems.problems().size());
 
     if (request.blobSigmaFromDataset) {
-        const double sigma = datasetBlobSigmaPixels(request.realPath, generated->width);
-        // Else the synthetic slices' default, 0.25 Å in a 40 Å window (as `cwb eval report`).
+        // As `cwb eval report`: the data set's σ and window, else 0.25 Å in a 40 Å window.
         data->request.evaluation.counting.blobSigma =
-            sigma > 0.0 ? sigma : 0.25 / 40.0 * generated->width;
+            datasetBlobSigmaPixels(request.realPath.toStdString(), generated->width);
     }
     std::unique_ptr<FeatureExtractor> extractor;
     if (request.spectralFeatures) extractor = makeSpectralExtractor();

@@ -40,12 +40,6 @@ struct EvaluationData {
 
 using EvaluationDataPtr = std::shared_ptr<const EvaluationData>;
 
-/// The blob σ in pixels of slices of `datasetDir` shown at `imageSide` pixels: the slicer's
-/// σ / window × imageSide, read from dataset.json ("parameters"); 0 when the folder has no such
-/// file or it names no σ and window (not an ECD data set). The slicer parameters are read from
-/// "options"/"parameters" (or a top-level "parameters").
-double datasetBlobSigmaPixels(const QString& datasetDir, int imageSide);
-
 /// Reads the generated images, then the real ones at the generated size, and evaluates them
 /// (evaluateGenerated with the spectral extractor). Progress stages "read", then the engine's
 /// "count", "features", "neighbours". Returns null when cancelled. Throws what readEvalImages

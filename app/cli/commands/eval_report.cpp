@@ -24,7 +24,7 @@ namespace {
 struct ReportFlags {
     EvalInputFlags inputs;
     std::string out, blobMethod = "fit";
-    double sigmaPx = 0;  ///< 0: 0.25 Å · side / 40 Å
+    double sigmaPx = 0;  ///< 0: the real data set's σ · side / window (0.25 Å, 40 Å by default)
     double smoothingPx = 0;
     double threshold = 0.1;
     KidOptions kid;
@@ -122,7 +122,7 @@ int runReport(const ReportFlags& f) {
     EvaluationOptions options;
     const double side = 0.5 * (in.generated.height + in.generated.width);
     options.counting.method = parseBlobMethod(f.blobMethod);
-    options.counting.blobSigma = f.sigmaPx > 0 ? f.sigmaPx : 0.25 * side / 40.0;
+    options.counting.blobSigma = f.sigmaPx > 0 ? f.sigmaPx : datasetBlobSigmaPixels(f.inputs.real, static_cast<int>(side));
     options.counting.smoothingSigma = f.smoothingPx;
     options.counting.threshold = f.threshold;
     options.nearestNeighbours = !f.noNeighbours;
@@ -161,7 +161,7 @@ void addEvalReportCommand(CLI::App& eval) {
     addEvalInputOptions(*cmd, f->inputs);
     cmd->add_option("--out", f->out, "Report folder (created; files in it are replaced)")->required();
     cmd->add_option("--sigma-px", f->sigmaPx,
-                    "Blob σ for counting, pixels (default 0.25 Å · side / 40 Å: 1.6 px at 256²)")
+                    "Blob σ for counting, pixels (default: the real data set's σ · side / window; 0.25 Å · side / 40 Å = 1.6 px at 256² otherwise)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--blob-method", f->blobMethod,
                     "Counting: fit (sum-of-Gaussians model, exact on touching atoms) or peaks "
