@@ -193,7 +193,8 @@ torch::Tensor GaussianDiffusion::loss(UNet& model, const torch::Tensor& x0,
 
 torch::Tensor GaussianDiffusion::sample(UNet& model, int count, const SamplerOptions& options,
                                         const Condition& condition,
-                                        const SamplerProgress& progress) const {
+                                        const SamplerProgress& progress,
+                                        const ClassifierGuidance& classifier) const {
     if (count < 1) throw ConfigError("sampling: count must be ≥ 1, not " + std::to_string(count));
     if (options.kind == SamplerKind::Ddim && options.samplingSteps < 1) {
         throw ConfigError("sampling: DDIM steps must be ≥ 1, not " +
@@ -201,6 +202,7 @@ torch::Tensor GaussianDiffusion::sample(UNet& model, int count, const SamplerOpt
     }
     if (!(options.eta >= 0.0)) throw ConfigError("sampling: eta must be ≥ 0");
     if (!(options.guidanceScale >= 0.0)) throw ConfigError("sampling: guidance must be ≥ 0");
+    if (!(classifier.scale >= 0.0)) throw ConfigError("sampling: the classifier-guidance scale must be ≥ 0");
     if (options.clipping == Clipping::Dynamic &&
         !(options.dynamicPercentile > 0.0 && options.dynamicPercentile <= 1.0)) {
         throw ConfigError("sampling: dynamic-thresholding percentile must be in (0, 1]");
@@ -249,6 +251,14 @@ torch::Tensor GaussianDiffusion::sample(UNet& model, int count, const SamplerOpt
     const auto predictX0 = [&](const torch::Tensor& x, int step, double alphaBar) {
         const auto ab = torch::full({1}, alphaBar, floatOptions);
         auto [eps, x0] = epsilonAndX0(m_config.prediction, modelOutput(x, step), x, ab);
+        if (classifier.active()) {
+            const auto t = torch::full({count}, step,
+                                       torch::TensorOptions().dtype(torch::kInt64).device(device));
+            const auto gradient = classifier.gradient(x, t).to(eps.scalar_type());
+            const double noise = std::sqrt(1.0 - alphaBar);
+            eps = eps - classifier.scale * noise * gradient;
+            x0 = (x - noise * eps) / std::sqrt(alphaBar);
+        }
         x0 = clipPredictedX0(x0, options.clipping, options.dynamicPercentile);
         return std::make_pair(eps, x0);
     };

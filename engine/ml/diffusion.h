@@ -29,6 +29,18 @@ struct Condition {
 /// (sample() then returns an undefined tensor).
 using SamplerProgress = std::function<bool(int done, int total)>;
 
+/// Classifier guidance (Dhariwal & Nichol 2021, their Algorithm 2's ε form, used for both
+/// samplers): `gradient` returns ∇ₓ log p(y | x_t) for a batch x_t ([B, C, H, W]) at steps t
+/// ([B] int64), same shape as x_t; it is called with grad mode off and must enable it itself.
+/// At each step the sampler uses ε̂ − scale·√(1−ᾱ_t)·∇ₓ log p(y | x_t) in place of the
+/// network's ε̂, and x̂₀ = (x_t − √(1−ᾱ_t) ε̂)/√ᾱ_t, before clipping. Inactive (never called)
+/// without a function or with scale 0, so such sampling equals unguided sampling bitwise.
+struct ClassifierGuidance {
+    std::function<torch::Tensor(const torch::Tensor& xt, const torch::Tensor& t)> gradient;
+    double scale = 0.0;
+    bool active() const { return gradient && scale != 0.0; }
+};
+
 /// The regression target of `prediction` for x_t = √ᾱ x₀ + √(1−ᾱ) ε: ε, x₀, or
 /// v = √ᾱ ε − √(1−ᾱ) x₀ (Salimans & Ho 2022). `alphaBar` broadcasts against x0 ([B, 1, 1, 1]).
 torch::Tensor predictionTarget(Prediction prediction, const torch::Tensor& x0,
@@ -82,12 +94,16 @@ public:
     /// rows or one row (broadcast); an empty condition on a conditioned model samples
     /// unconditionally (null embedding). With guidanceScale > 0 the conditional and
     /// unconditional passes run as one doubled batch. DDIM's samplingSteps is clamped to T.
+    /// `classifier` adds classifier guidance (see ClassifierGuidance), on top of
+    /// classifier-free guidance when both are given.
     /// Returns an undefined tensor if `progress` returned false. Throws ConfigError for
-    /// count < 1, samplingSteps < 1, eta < 0, guidanceScale < 0, dynamicPercentile outside
-    /// (0, 1], or guidance without a conditioned model and a condition.
+    /// count < 1, samplingSteps < 1, eta < 0, guidanceScale < 0, a negative classifier scale,
+    /// dynamicPercentile outside (0, 1], or guidance without a conditioned model and a
+    /// condition.
     torch::Tensor sample(UNet& model, int count, const SamplerOptions& options,
                          const Condition& condition = {},
-                         const SamplerProgress& progress = {}) const;
+                         const SamplerProgress& progress = {},
+                         const ClassifierGuidance& classifier = {}) const;
 
 private:
     DiffusionConfig m_config;

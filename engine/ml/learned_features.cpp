@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "ml/autoencoder.h"
 #include "ml/device.h"
+#include "ml/torchscript_output.h"
 
 namespace cw::ml {
 namespace {
@@ -19,12 +20,6 @@ constexpr std::int64_t kBatchSize = 16;
 
 std::string firstLine(std::string text) {
     if (auto newline = text.find('\n'); newline != std::string::npos) text.resize(newline);
-    return text;
-}
-
-std::string shapeText(const torch::Tensor& x) {
-    std::string text;
-    for (std::int64_t size : x.sizes()) text += (text.empty() ? "" : "×") + std::to_string(size);
     return text;
 }
 
@@ -107,28 +102,10 @@ protected:
         try {
             output = m_module.forward({input});
         } catch (const c10::Error& error) {
-            throw Error(m_path + ": the module failed on a batch of " + shapeText(input) + ": " +
+            throw Error(m_path + ": the module failed on a batch of " + tensorShapeText(input) + ": " +
                         firstLine(error.what_without_backtrace()));
         }
-        // pytorch-fid returns the list of the requested blocks' outputs: the last is the deepest.
-        while (output.isTuple() || output.isList()) {
-            if (output.isTuple()) {
-                const auto& elements = output.toTupleRef().elements();
-                if (elements.empty()) throw Error(m_path + ": the module returned an empty tuple");
-                output = elements.back();
-            } else {
-                const c10::List<c10::IValue> list = output.toList();
-                if (list.empty()) throw Error(m_path + ": the module returned an empty list");
-                output = list.get(list.size() - 1);
-            }
-        }
-        if (!output.isTensor())
-            throw Error(m_path + ": the module returned " + output.tagKind() + ", not a tensor");
-        const torch::Tensor tensor = output.toTensor();
-        if (tensor.dim() < 1 || tensor.size(0) != input.size(0))
-            throw Error(m_path + ": the module returned a tensor of shape " + shapeText(tensor) +
-                        " for a batch of " + std::to_string(input.size(0)));
-        const torch::Tensor rows = tensor.reshape({input.size(0), -1}).to(torch::kFloat32);
+        const torch::Tensor rows = torchScriptFeatureRows(output, input.size(0), m_path);
         m_dimension = static_cast<int>(rows.size(1));
         return rows;
     }

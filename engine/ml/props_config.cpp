@@ -22,13 +22,28 @@ bool knownSplit(const std::string& name) {
 }  // namespace
 
 const char* propsModelName(PropsModelKind kind) {
-    return kind == PropsModelKind::Baseline ? "baseline" : "resnet";
+    switch (kind) {
+        case PropsModelKind::Baseline:
+            return "baseline";
+        case PropsModelKind::ResNet:
+            return "resnet";
+        case PropsModelKind::Backbone:
+            return "backbone";
+    }
+    return "resnet";
 }
 
 PropsModelKind parsePropsModel(const std::string& name) {
     if (name == "baseline") return PropsModelKind::Baseline;
     if (name == "resnet") return PropsModelKind::ResNet;
-    throw ConfigError("model '" + name + "': expected baseline or resnet");
+    if (name == "backbone" || name.rfind("backbone:", 0) == 0) return PropsModelKind::Backbone;
+    throw ConfigError("model '" + name + "': expected baseline, resnet or backbone:FILE.pt");
+}
+
+void setPropsModel(PropsConfig& config, const std::string& spec) {
+    config.model = parsePropsModel(spec);
+    if (spec.rfind("backbone:", 0) == 0) config.backboneFile = spec.substr(9);
+    else if (config.model != PropsModelKind::Backbone) config.backboneFile.clear();
 }
 
 const char* targetTransformName(TargetTransform transform) {
@@ -71,7 +86,8 @@ std::vector<std::string> splitTargetList(const std::string& text) {
 }
 
 void PropsConfig::validate() const {
-    require(!dataDir.empty(), "data_dir", "is empty: name a finished CrysTens data set");
+    require(!dataDir.empty() || !noisyFor.empty(), "data_dir",
+            "is empty: name a finished CrysTens data set");
     require(!targets.empty(), "targets", "is empty: name at least one numeric property column");
     std::set<std::string> seen;
     for (const std::string& t : targets) {
@@ -82,6 +98,12 @@ void PropsConfig::validate() const {
         require(knownSplit(*split), "splits", "must be train, val, test or all (got \"" + *split + "\")");
     require(std::isfinite(maxEAboveHull), "max_e_above_hull", "must be a finite number (eV/atom)");
     require(maxSites >= 0, "max_sites", "must be ≥ 0 (0 = all)");
+    if (model == PropsModelKind::Backbone)
+        require(!backboneFile.empty(), "backbone_file",
+                "is empty: a backbone model needs a TorchScript file (--model backbone:FILE.pt)");
+    else
+        require(backboneFile.empty(), "backbone_file",
+                "is set but the model is " + std::string(propsModelName(model)) + " (use --model backbone:FILE.pt)");
     require(width >= 4 && width <= 512, "width", "must be in 4…512");
     require(blocksPerStage >= 1 && blocksPerStage <= 16, "blocks_per_stage", "must be in 1…16");
     require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1)");
@@ -107,10 +129,13 @@ std::string propsConfigToJson(const PropsConfig& c) {
     j["max_sites"] = c.maxSites;
     j["max_items"] = c.maxItems;
     j["model"] = propsModelName(c.model);
+    j["backbone_file"] = c.backboneFile;
+    j["freeze_backbone"] = c.freezeBackbone;
     j["width"] = c.width;
     j["blocks_per_stage"] = c.blocksPerStage;
     j["dropout"] = c.dropout;
     j["transform"] = targetTransformName(c.transform);
+    j["noisy_for"] = c.noisyFor;
     j["epochs"] = c.epochs;
     j["patience"] = c.patience;
     j["batch_size"] = c.batchSize;
@@ -130,9 +155,10 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
     detail::rejectUnknownKeys(
         j,
         {"data_dir", "targets", "train_split", "val_split", "test_split", "stable_only",
-         "max_e_above_hull", "max_sites", "max_items", "model", "width", "blocks_per_stage",
-         "dropout", "transform", "epochs", "patience", "batch_size", "learning_rate",
-         "weight_decay", "min_lr_ratio", "grad_clip", "device", "threads", "seed"},
+         "max_e_above_hull", "max_sites", "max_items", "model", "backbone_file", "freeze_backbone",
+         "width", "blocks_per_stage", "dropout", "transform", "noisy_for", "epochs", "patience",
+         "batch_size", "learning_rate", "weight_decay", "min_lr_ratio", "grad_clip", "device",
+         "threads", "seed"},
         source);
     PropsConfig c = base;
     detail::readField(j, "data_dir", c.dataDir, source);
@@ -158,15 +184,19 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
     detail::readField(j, "max_e_above_hull", c.maxEAboveHull, source);
     detail::readField(j, "max_sites", c.maxSites, source);
     detail::readField(j, "max_items", c.maxItems, source);
+    // "backbone:FILE" sets the file too; an explicit backbone_file wins.
     std::string model = propsModelName(c.model);
     detail::readField(j, "model", model, source);
-    c.model = parsePropsModel(model);
+    setPropsModel(c, model);
+    detail::readField(j, "backbone_file", c.backboneFile, source);
+    detail::readField(j, "freeze_backbone", c.freezeBackbone, source);
     detail::readField(j, "width", c.width, source);
     detail::readField(j, "blocks_per_stage", c.blocksPerStage, source);
     detail::readField(j, "dropout", c.dropout, source);
     std::string transform = targetTransformName(c.transform);
     detail::readField(j, "transform", transform, source);
     c.transform = parseTargetTransform(transform);
+    detail::readField(j, "noisy_for", c.noisyFor, source);
     detail::readField(j, "epochs", c.epochs, source);
     detail::readField(j, "patience", c.patience, source);
     detail::readField(j, "batch_size", c.batchSize, source);

@@ -13,10 +13,12 @@
 namespace cw::ml {
 
 /// The network: the seed's Keras baseline (3×3 convolutions with ReLU and max pooling, dense
-/// layers, a linear output per target) or this project's residual CNN (coordinate channels,
-/// residual blocks with GroupNorm and SiLU, global average pooling, a multi-task head).
-enum class PropsModelKind { Baseline, ResNet };
-const char* propsModelName(PropsModelKind kind);  ///< "baseline", "resnet"
+/// layers, a linear output per target), this project's residual CNN (coordinate channels,
+/// residual blocks with GroupNorm and SiLU, global average pooling, a multi-task head), or a
+/// user-supplied TorchScript feature extractor with a regression head (props_network.h).
+enum class PropsModelKind { Baseline, ResNet, Backbone };
+const char* propsModelName(PropsModelKind kind);  ///< "baseline", "resnet", "backbone"
+/// Reads "baseline", "resnet", "backbone" or "backbone:FILE" (the file is not read here).
 /// Throws ConfigError naming the choices.
 PropsModelKind parsePropsModel(const std::string& name);
 
@@ -45,10 +47,23 @@ struct PropsConfig {
 
     // Model.
     PropsModelKind model = PropsModelKind::ResNet;
+    /// backbone: the TorchScript file (a module taking float N×C×H×W and returning features
+    /// N×F, N×F×1×1 or a tuple/list whose last element is such a tensor). Training copies it
+    /// into RUN/backbone.pt, which prediction and resume use; this path is kept as a record.
+    std::string backboneFile;
+    /// backbone: true = only the adapter and the regression head train (the module runs in
+    /// eval mode); false = the module's parameters are fine-tuned too.
+    bool freezeBackbone = true;
     int width = 32;                    ///< resnet: channels of the first stage (×2, ×4 later)
     int blocksPerStage = 2;            ///< resnet: residual blocks in each of the 3 stages
     double dropout = 0.1;              ///< before the head's last layer
     TargetTransform transform = TargetTransform::Standardize;
+
+    /// A diffusion run directory: train a noise-aware regressor for classifier guidance on
+    /// inputs x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε diffused with that run's schedule, the step t an input
+    /// (docs/props.md, "Guidance model"). The data set must match the run's kind, channels and
+    /// image size; an empty dataDir takes the run's. "" = an ordinary (clean-input) model.
+    std::string noisyFor;
 
     // Optimisation: AdamW, linear warm-up over the first epoch, then a cosine decay to
     // minLrRatio × lr at the last planned epoch; early stopping when the validation loss has
@@ -67,9 +82,13 @@ struct PropsConfig {
     std::uint64_t seed = 0;
 
     /// Throws ConfigError naming the field (no targets, a repeated target, epochs < 1, lr ≤ 0,
-    /// an unknown split name, …).
+    /// an unknown split name, a backbone model without a file, …).
     void validate() const;
 };
+
+/// Sets config.model from a --model value; "backbone:FILE" also sets config.backboneFile.
+/// Throws ConfigError as parsePropsModel.
+void setPropsModel(PropsConfig& config, const std::string& spec);
 
 /// Splits "band_gap, density" into trimmed names (empty items dropped).
 std::vector<std::string> splitTargetList(const std::string& text);

@@ -3,11 +3,14 @@
 
 #include <ATen/Context.h>
 #include <nlohmann/json.hpp>
+#include <torch/script.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <numeric>
+#include <optional>
+#include <set>
 
 #include "core/error.h"
 #include "dataset/csv_reader.h"
@@ -19,6 +22,7 @@
 #include "ml/props_network.h"
 #include "ml/props_run.h"
 #include "ml/run_directory.h"
+#include "ml/torchscript_output.h"
 #include "core/atomic_file.h"
 
 namespace cw::ml {
@@ -84,6 +88,23 @@ public:
 };
 TORCH_MODULE(SiLU);
 
+// The sinusoidal step features of unet.cpp (Vaswani et al. 2017): [cos(t·f_i), sin(t·f_i)],
+// f_i = 10000^(−i/half), so a guide sees t as the UNet does.
+torch::Tensor timestepFeatures(const torch::Tensor& t, int dim) {
+    const int half = dim / 2;
+    const auto options = torch::TensorOptions().dtype(torch::kFloat32).device(t.device());
+    const auto freqs = torch::exp(-std::log(10000.0) * torch::arange(half, options) / static_cast<double>(half));
+    const auto args = t.to(torch::kFloat32).unsqueeze(1) * freqs.unsqueeze(0);
+    return torch::cat({torch::cos(args), torch::sin(args)}, 1);
+}
+
+constexpr int kTimeFeatures = 64, kTimeHidden = 128, kBackboneHidden = 256;
+
+std::string firstLine(std::string text) {
+    if (auto newline = text.find('\n'); newline != std::string::npos) text.resize(newline);
+    return text;
+}
+
 // material_id → split of a data set's table (ImageSet keeps no split per item).
 std::map<std::string, std::string> materialSplits(const std::string& dataDir) {
     std::map<std::string, std::string> splits;
@@ -109,15 +130,26 @@ std::map<std::string, std::string> materialSplits(const std::string& dataDir) {
 
 }  // namespace
 
-PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) {
+struct PropsNetImpl::Backbone {
+    torch::jit::Module module;
+    std::string path;
+    int channels = 0;            // the channel count the module takes
+    std::int64_t features = 0;   // F
+};
+
+PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) : m_options(o) {
     m_features = nn::Sequential();
     m_head = nn::Sequential();
+    // Where the time embedding enters, and the channels there.
+    std::vector<std::int64_t> slotChannels;
     if (o.kind == PropsModelKind::Baseline) {
         int in = o.inChannels, size = o.imageSize;
         for (int out : {32, 64, 128}) {
             m_features->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 3).padding(1)));
             m_features->push_back(nn::ReLU());
             m_features->push_back(nn::MaxPool2d(2));
+            m_timeSlots.push_back(m_features->size() - 1);
+            slotChannels.push_back(out);
             in = out;
             size /= 2;
         }
@@ -128,14 +160,18 @@ PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) {
         m_head->push_back(nn::Linear(256, 64));
         m_head->push_back(nn::ReLU());
         m_head->push_back(nn::Linear(64, o.outputs));
-    } else {
+    } else if (o.kind == PropsModelKind::ResNet) {
         m_features->push_back(AddCoords());
         m_features->push_back(nn::Conv2d(nn::Conv2dOptions(o.inChannels + 2, o.width, 3).padding(1)));
+        m_timeSlots.push_back(m_features->size() - 1);
+        slotChannels.push_back(o.width);
         int in = o.width;
         for (int stage = 0; stage < 3; ++stage) {
             const int out = o.width << stage;
             for (int b = 0; b < o.blocksPerStage; ++b) {
                 m_features->push_back(ResBlock(in, out, stage > 0 && b == 0 ? 2 : 1));
+                m_timeSlots.push_back(m_features->size() - 1);
+                slotChannels.push_back(out);
                 in = out;
             }
         }
@@ -146,19 +182,152 @@ PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) {
         m_head->push_back(SiLU());
         m_head->push_back(nn::Dropout(o.dropout));
         m_head->push_back(nn::Linear(in, o.outputs));
+    } else {
+        m_backbone = std::make_shared<Backbone>();
+        m_backbone->path = o.backboneFile;
+        if (!fs::is_regular_file(o.backboneFile)) throw IoError(o.backboneFile, "no such TorchScript file");
+        try {
+            m_backbone->module = torch::jit::load(o.backboneFile, torch::Device(torch::kCPU));
+        } catch (const c10::Error& error) {
+            throw FormatError(o.backboneFile, "", "not a TorchScript module (export one with torch.jit.trace or "
+                                                  "torch.jit.script and save it): " +
+                                                      firstLine(error.what_without_backtrace()));
+        }
+        m_backbone->module.eval();
+        // Which channel count the module takes: the data's, else 3 (ImageNet networks), else 1.
+        std::string lastError;
+        {
+            torch::NoGradGuard noGrad;
+            for (int channels : {o.inChannels, 3, 1}) {
+                try {
+                    const c10::IValue out =
+                        m_backbone->module.forward({torch::zeros({1, channels, o.imageSize, o.imageSize})});
+                    m_backbone->features = torchScriptFeatureRows(out, 1, o.backboneFile).size(1);
+                    m_backbone->channels = channels;
+                    break;
+                } catch (const c10::Error& error) {
+                    lastError = firstLine(error.what_without_backtrace());
+                } catch (const std::exception& error) {
+                    lastError = firstLine(error.what());
+                }
+            }
+        }
+        if (m_backbone->channels == 0)
+            throw FormatError(o.backboneFile, "", "the module takes none of " + std::to_string(o.inChannels) +
+                                                      "-, 3- or 1-channel " + std::to_string(o.imageSize) + "² images (" +
+                                                      lastError + ")");
+        if (m_backbone->channels != o.inChannels) {
+            m_adapter = register_module("adapter", nn::Conv2d(nn::Conv2dOptions(o.inChannels, m_backbone->channels, 1)));
+            torch::NoGradGuard noGrad;
+            m_adapter->weight.zero_();
+            m_adapter->bias.zero_();
+            for (int k = 0; k < m_backbone->channels; ++k) m_adapter->weight[k][k % o.inChannels] = 1.0;
+        }
+        std::set<std::string> names;
+        auto registeredName = [&](const std::string& name) {
+            std::string flat = "backbone_" + name;
+            std::replace(flat.begin(), flat.end(), '.', '_');
+            if (!names.insert(flat).second)
+                throw FormatError(o.backboneFile, name, "two parameters of the module map to the name " + flat);
+            return flat;
+        };
+        for (const auto& p : m_backbone->module.named_parameters(true))
+            register_parameter(registeredName(p.name), p.value, !o.freezeBackbone);
+        for (const auto& b : m_backbone->module.named_buffers(true)) register_buffer(registeredName(b.name), b.value);
+        const std::int64_t f = m_backbone->features;
+        m_head->push_back(nn::LayerNorm(nn::LayerNormOptions({f})));
+        m_head->push_back(nn::Linear(f, kBackboneHidden));
+        m_head->push_back(SiLU());
+        m_head->push_back(nn::Dropout(o.dropout));
+        m_head->push_back(nn::Linear(kBackboneHidden, o.outputs));
+        slotChannels.push_back(f);
     }
     register_module("features", m_features);
     register_module("head", m_head);
+    if (o.timesteps > 0) {
+        m_timeMlp = register_module("time_mlp", nn::Sequential(nn::Linear(kTimeFeatures, kTimeHidden), SiLU(),
+                                                                nn::Linear(kTimeHidden, kTimeHidden)));
+        for (std::size_t k = 0; k < slotChannels.size(); ++k)
+            m_timeProjections.push_back(register_module("time_proj_" + std::to_string(k),
+                                                        nn::Linear(kTimeHidden, slotChannels[k])));
+    } else {
+        m_timeSlots.clear();
+    }
 }
 
-torch::Tensor PropsNetImpl::forward(torch::Tensor x) {
-    return m_head->forward(m_features->forward(x));
+torch::Tensor PropsNetImpl::forward(torch::Tensor x, torch::Tensor t) {
+    torch::Tensor embedding;
+    if (m_options.timesteps > 0) {
+        if (!t.defined()) t = torch::zeros({x.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(x.device()));
+        if (t.dim() != 1 || t.size(0) != x.size(0))
+            throw ValueError("property guide: t must be [" + std::to_string(x.size(0)) + "] steps, not " +
+                             tensorShapeText(t));
+        embedding = m_timeMlp->forward(timestepFeatures(t.to(x.device()), kTimeFeatures));
+    }
+    if (m_backbone) {
+        torch::Tensor input = (x + 1.0) * 0.5;  // the [0, 1] pixels feature networks take
+        if (m_adapter) input = m_adapter(input);
+        c10::IValue out;
+        {
+            // Without an adapter a frozen module needs no graph; with one, gradients pass through it.
+            std::optional<torch::NoGradGuard> noGrad;
+            if (m_options.freezeBackbone && !m_adapter) noGrad.emplace();
+            try {
+                out = m_backbone->module.forward({input});
+            } catch (const c10::Error& error) {
+                throw Error(m_backbone->path + ": the module failed on a batch of " + tensorShapeText(input) + ": " +
+                            firstLine(error.what_without_backtrace()));
+            }
+        }
+        torch::Tensor features = torchScriptFeatureRows(out, x.size(0), m_backbone->path);
+        if (embedding.defined()) features = features + m_timeProjections[0]->forward(embedding);
+        return m_head->forward(features);
+    }
+    torch::Tensor h = x;
+    std::size_t index = 0, slot = 0;
+    for (auto& module : *m_features) {
+        h = module.forward(h);
+        if (embedding.defined() && slot < m_timeSlots.size() && m_timeSlots[slot] == index) {
+            h = h + m_timeProjections[slot]->forward(embedding).unsqueeze(-1).unsqueeze(-1);
+            ++slot;
+        }
+        ++index;
+    }
+    return m_head->forward(h);
 }
 
 std::int64_t PropsNetImpl::parameterCount() const {
     std::int64_t n = 0;
     for (const auto& p : parameters()) n += p.numel();
     return n;
+}
+
+std::vector<torch::Tensor> PropsNetImpl::trainableParameters() const {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : parameters())
+        if (p.requires_grad()) out.push_back(p);
+    return out;
+}
+
+void PropsNetImpl::train(bool on) {
+    nn::Module::train(on);
+    if (m_backbone) m_backbone->module.train(on && !m_options.freezeBackbone);
+}
+
+PropsNetOptions propsNetOptions(const PropsConfig& c, int channels, int imageSize, const std::string& backboneFile,
+                                int timesteps) {
+    PropsNetOptions o;
+    o.kind = c.model;
+    o.inChannels = channels;
+    o.imageSize = imageSize;
+    o.outputs = static_cast<int>(c.targets.size());
+    o.width = c.width;
+    o.blocksPerStage = c.blocksPerStage;
+    o.dropout = c.dropout;
+    if (c.model == PropsModelKind::Backbone) o.backboneFile = backboneFile;
+    o.freezeBackbone = c.freezeBackbone;
+    o.timesteps = timesteps;
+    return o;
 }
 
 torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& mask) {
@@ -258,32 +427,32 @@ std::vector<std::string> propsRunTargets(const std::string& runDir) {
     return readPropsDataInfo(runDir).scaler.names();
 }
 
-std::vector<PropsPrediction> predictProps(const std::string& runDir, const std::vector<std::string>& inputs,
-                                          const PropsPredictOptions& options) {
+LoadedPropsRun loadPropsRun(const std::string& runDir, const std::string& which, const torch::Device& device) {
     if (!fs::is_regular_file(propsDataInfoPath(runDir)))
         throw ConfigError(runDir + " is not a props run with a trained model (no data.json)");
-    const PropsDataInfo info = readPropsDataInfo(runDir);
-    const PropsConfig config = propsConfigFromJson(readFileToString(runConfigPath(runDir)), {}, runConfigPath(runDir));
-    std::string checkpoint = options.checkpoint;
+    LoadedPropsRun run;
+    run.info = readPropsDataInfo(runDir);
+    run.config = propsConfigFromJson(readFileToString(runConfigPath(runDir)), {}, runConfigPath(runDir));
+    std::string checkpoint = which;
     if (checkpoint == "best") checkpoint = propsBestCheckpointPath(runDir);
     else if (checkpoint == "latest") checkpoint = runLatestCheckpointPath(runDir);
     if (!fs::is_regular_file(checkpoint))
         throw ConfigError("run " + runDir + " has no weights at " + checkpoint + " (train it first)");
+    run.model = PropsNet(propsNetOptions(run.config, run.info.channels, run.info.imageSize,
+                                         propsBackbonePath(runDir), run.info.timesteps));
+    loadPropsCheckpoint(checkpoint, run.model, nullptr, device);
+    run.model->to(device);
+    run.model->eval();
+    return run;
+}
 
+std::vector<PropsPrediction> predictProps(const std::string& runDir, const std::vector<std::string>& inputs,
+                                          const PropsPredictOptions& options) {
     setTorchThreads(options.threads);
     const torch::Device device(resolveDevice(options.device));
-    PropsNetOptions netOptions;
-    netOptions.kind = config.model;
-    netOptions.inChannels = info.channels;
-    netOptions.imageSize = info.imageSize;
-    netOptions.outputs = static_cast<int>(info.scaler.size());
-    netOptions.width = config.width;
-    netOptions.blocksPerStage = config.blocksPerStage;
-    netOptions.dropout = config.dropout;
-    PropsNet model(netOptions);
-    loadPropsCheckpoint(checkpoint, model, nullptr, device);
-    model->to(device);
-    model->eval();
+    LoadedPropsRun run = loadPropsRun(runDir, options.checkpoint, device);
+    const PropsDataInfo& info = run.info;
+    PropsNet& model = run.model;
     torch::NoGradGuard noGrad;
 
     const std::size_t dim = info.scaler.size();

@@ -5,11 +5,13 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "dataset/image_set.h"
 #include "ml/props_config.h"
+#include "ml/props_run.h"
 
 namespace cw::ml {
 
@@ -21,7 +23,18 @@ struct PropsNetOptions {
     int width = 32;
     int blocksPerStage = 2;
     double dropout = 0.1;
+    std::string backboneFile;   ///< backbone: the TorchScript file to load
+    bool freezeBackbone = true;
+    /// > 0: a noise-aware model for classifier guidance, taking the diffusion step t ∈ [0,
+    /// timesteps) besides the image.
+    int timesteps = 0;
 };
+
+/// The network options of a run: `config` with the data's channels and image size, the
+/// backbone read from `backboneFile` (RUN/backbone.pt of a run) and `timesteps` (0, or the
+/// diffusion run's T for a guidance model).
+PropsNetOptions propsNetOptions(const PropsConfig& config, int channels, int imageSize,
+                                const std::string& backboneFile, int timesteps);
 
 /// baseline: [conv 3×3 → ReLU → max-pool 2] × 3 (32, 64, 128 channels) → dense 256 → ReLU →
 /// dropout → dense 64 → ReLU → linear (the seed's Keras model, one linear output per target).
@@ -29,17 +42,54 @@ struct PropsNetOptions {
 /// depends on where it sits, which convolutions alone cannot see) → conv 3×3 → 3 stages of
 /// pre-activation residual blocks (GroupNorm, SiLU; width, 2·width, 4·width channels; the
 /// later stages halve the size) → GroupNorm → SiLU → global average pooling → dense → SiLU →
-/// dropout → linear (a multi-task head). Input [B, C, S, S] in [−1, 1]; output [B, outputs].
+/// dropout → linear (a multi-task head).
+/// backbone: pixels mapped to [0, 1] → (when the module does not take C channels: a learned
+/// 1×1 convolution to the 3 or 1 channels it takes, initialised to copy input channel k mod C
+/// into output k, trained in both modes) → the TorchScript module → features flattened to
+/// [B, F] → LayerNorm → dense 256 → SiLU → dropout → linear. The module's parameters and
+/// buffers are registered here (as backbone_<name with '.' → '_'>), so checkpoints hold them;
+/// frozen, they do not require grad and the module stays in eval mode.
+/// Noise-aware (timesteps > 0): sinusoidal features of t (64, as the UNet's) → dense 128 →
+/// SiLU → dense 128, projected and added to the feature maps after each pooling stage
+/// (baseline), after the stem and each residual block (resnet), or to the features (backbone).
+/// Input [B, C, S, S] in [−1, 1]; output [B, outputs] in the targets' learnt units.
 class PropsNetImpl : public torch::nn::Module {
 public:
+    /// Throws IoError (backbone file missing), FormatError (not a TorchScript module, or one
+    /// that takes none of C, 3 or 1 channels at the image size, or returns no feature tensor).
     explicit PropsNetImpl(const PropsNetOptions& options);
-    torch::Tensor forward(torch::Tensor x);
+    /// t: [B] int64 diffusion steps for a noise-aware model (undefined = step 0, clean input);
+    /// ignored otherwise.
+    torch::Tensor forward(torch::Tensor x, torch::Tensor t = {});
     std::int64_t parameterCount() const;
+    /// The parameters that train (a frozen backbone's are left out).
+    std::vector<torch::Tensor> trainableParameters() const;
+    /// Also switches a fine-tuned backbone's mode (a frozen one stays in eval mode).
+    void train(bool on = true) override;
+    const PropsNetOptions& options() const { return m_options; }
 
 private:
+    struct Backbone;
+    PropsNetOptions m_options;
     torch::nn::Sequential m_features{nullptr}, m_head{nullptr};
+    torch::nn::Conv2d m_adapter{nullptr};
+    std::shared_ptr<Backbone> m_backbone;
+    torch::nn::Sequential m_timeMlp{nullptr};
+    /// Projections of the time embedding, one per slot (backbone: one, to the features).
+    std::vector<torch::nn::Linear> m_timeProjections;
+    std::vector<std::size_t> m_timeSlots;  ///< indices into m_features after which t is added
 };
 TORCH_MODULE(PropsNet);
+
+/// A trained run ready for inference: its data info, config and network (eval mode, on the
+/// device) with the weights of `checkpoint` ("best", "latest" or a .pt path).
+struct LoadedPropsRun {
+    PropsDataInfo info;
+    PropsConfig config;
+    PropsNet model{nullptr};
+};
+/// Throws ConfigError (no data.json or weights yet), IoError, FormatError.
+LoadedPropsRun loadPropsRun(const std::string& runDir, const std::string& checkpoint, const torch::Device& device);
 
 /// Mean of (prediction − target)² over the entries where `mask` is 1; entries with mask 0 may
 /// hold anything, NaN included (missing labels), and add nothing to the loss or its gradient.

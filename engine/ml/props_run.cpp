@@ -65,6 +65,10 @@ std::string propsPredictionsPath(const std::string& runDir) {
     return (fs::path(runDir) / "predictions.csv").string();
 }
 
+std::string propsBackbonePath(const std::string& runDir) {
+    return (fs::path(runDir) / "backbone.pt").string();
+}
+
 std::string exactNumberText(double value) {
     if (std::isnan(value)) return "nan";
     char text[64];
@@ -81,6 +85,10 @@ std::string propsDataInfoToJson(const PropsDataInfo& info) {
     j["cell"] = info.cell;
     j["targets"] = ordered_json::parse(info.scaler.toJson());
     j["counts"] = {{"train", info.trainCount}, {"val", info.valCount}, {"test", info.testCount}};
+    if (info.timesteps > 0)
+        j["noisy"] = {{"diffusion_run", info.diffusionRun},
+                      {"timesteps", info.timesteps},
+                      {"schedule", info.schedule}};
     return j.dump(2) + "\n";
 }
 
@@ -97,6 +105,11 @@ PropsDataInfo readPropsDataInfo(const std::string& runDir) {
         info.trainCount = j.at("counts").at("train").get<std::size_t>();
         info.valCount = j.at("counts").at("val").get<std::size_t>();
         info.testCount = j.at("counts").at("test").get<std::size_t>();
+        if (const auto noisy = j.find("noisy"); noisy != j.end()) {
+            info.diffusionRun = noisy->at("diffusion_run").get<std::string>();
+            info.timesteps = noisy->at("timesteps").get<int>();
+            info.schedule = noisy->at("schedule").get<std::string>();
+        }
     } catch (const json::exception& e) {
         throw FormatError(path, "", std::string("not a props run's data.json: ") + e.what());
     }

@@ -10,6 +10,7 @@
 ///                                transformed units)
 ///   RUN/checkpoints/latest.pt    model, optimiser and early-stopping state after the last epoch
 ///   RUN/checkpoints/best.pt      the weights of the epoch with the lowest validation loss
+///   RUN/backbone.pt              backbone models: the copy of the TorchScript file
 ///   RUN/results.json             PropsResults: per-target metrics in original units
 ///   RUN/predictions.csv          material_id,split,target,true,predicted (every kept item)
 ///   RUN/train.log                human-readable log
@@ -29,6 +30,7 @@ std::string propsBestCheckpointPath(const std::string& runDir);
 std::string propsDataInfoPath(const std::string& runDir);  ///< RUN/data.json
 std::string propsResultsPath(const std::string& runDir);
 std::string propsPredictionsPath(const std::string& runDir);
+std::string propsBackbonePath(const std::string& runDir);  ///< RUN/backbone.pt
 
 /// What a run learnt about its data set, needed to predict new inputs.
 struct PropsDataInfo {
@@ -39,6 +41,11 @@ struct PropsDataInfo {
     std::string cell = "as-is";  ///< the data set's cell choice (encoding data sets)
     TargetScaler scaler;       ///< targets and their transform
     std::size_t trainCount = 0, valCount = 0, testCount = 0;  ///< items kept after filters
+    /// Noise-aware (guidance) models: the diffusion run whose schedule the inputs were diffused
+    /// with, its step count T and schedule name; timesteps = 0 for an ordinary model.
+    std::string diffusionRun;
+    int timesteps = 0;
+    std::string schedule;
 };
 std::string propsDataInfoToJson(const PropsDataInfo& info);
 /// Reads RUN/data.json. Throws IoError, FormatError naming the file.

@@ -1,4 +1,5 @@
 // trainProps: the epoch loop of property prediction (props_model.h).
+#include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -9,18 +10,22 @@
 #include <fstream>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "ml/checkpoint.h"
 #include "ml/device.h"
+#include "ml/diffusion.h"
 #include "ml/props_data.h"
 #include "ml/props_model.h"
 #include "ml/props_network.h"
 #include "ml/props_run.h"
 #include "ml/regression_metrics.h"
 #include "ml/run_directory.h"
+#include "ml/training_config.h"
 
 namespace cw::ml {
 namespace {
@@ -54,12 +59,26 @@ private:
     const std::function<void(const std::string&)>& m_callback;
 };
 
+// The resolved config of a diffusion run (a guide's --noisy-for). Throws ConfigError.
+TrainingConfig diffusionRunConfig(const std::string& diffusionRun) {
+    const std::string path = runConfigPath(diffusionRun);
+    if (!fs::is_regular_file(path) || !fs::is_regular_file(runDataInfoPath(diffusionRun)))
+        throw ConfigError("--noisy-for " + diffusionRun +
+                          ": not a diffusion run directory (no config.json and data.json; see cwb diffusion train)");
+    const TrainingConfig defaults;
+    return trainingConfigFromJson(readFileToString(path), defaults, path);
+}
+
 PropsConfig resolveConfig(const PropsConfig& request, const std::string& runDir, bool resume) {
     if (!resume) {
         if (fs::exists(runDir) && !fs::is_empty(runDir))
             throw ConfigError(runDir + ": the run directory is not empty; pass --resume to continue the run in it, "
                                        "or choose a new directory");
-        return request;
+        PropsConfig config = request;
+        // A guide learns the diffusion run's data unless told otherwise.
+        if (!config.noisyFor.empty() && config.dataDir.empty())
+            config.dataDir = diffusionRunConfig(config.noisyFor).dataDir;
+        return config;
     }
     const std::string configPath = runConfigPath(runDir);
     if (!fs::exists(configPath) || !fs::exists(runLatestCheckpointPath(runDir)))
@@ -69,6 +88,33 @@ PropsConfig resolveConfig(const PropsConfig& request, const std::string& runDir,
     stored.device = request.device;
     stored.threads = request.threads;
     return stored;
+}
+
+// Records the forward process of a guide's diffusion run in `info`, after checking that the data
+// are what that run was trained on. Throws ConfigError.
+void describeNoisyRun(const PropsConfig& config, const ImageSet& images, PropsDataInfo& info) {
+    const TrainingConfig diffusion = diffusionRunConfig(config.noisyFor);
+    const nlohmann::json data = nlohmann::json::parse(readFileToString(runDataInfoPath(config.noisyFor)));
+    const std::string kind = data.value("kind", std::string());
+    if (kind != imageSetKindName(images.kind()) || diffusion.model.inChannels != images.channels() ||
+        diffusion.model.imageSize != images.imageSize())
+        throw ConfigError("--noisy-for " + config.noisyFor + ": the diffusion run learnt " + kind + " images of " +
+                          std::to_string(diffusion.model.inChannels) + " × " +
+                          std::to_string(diffusion.model.imageSize) + "², but " + config.dataDir + " holds " +
+                          imageSetKindName(images.kind()) + " images of " + std::to_string(images.channels()) +
+                          " × " + std::to_string(images.imageSize()) + "²");
+    info.diffusionRun = config.noisyFor;
+    info.timesteps = diffusion.diffusion.timesteps;
+    info.schedule = scheduleName(diffusion.diffusion.schedule);
+}
+
+// The forward process of a guide run, or nothing for an ordinary one.
+std::optional<GaussianDiffusion> forwardProcess(const PropsDataInfo& info) {
+    if (info.timesteps <= 0) return std::nullopt;
+    DiffusionConfig c;
+    c.timesteps = info.timesteps;
+    c.schedule = parseSchedule(info.schedule);
+    return GaussianDiffusion(c);
 }
 
 // A split's transformed targets and their mask ([n, T] each; missing labels are 0 in both).
@@ -119,32 +165,33 @@ void setLearningRate(torch::optim::Optimizer& optimizer, double lr) {
         static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
 }
 
-// Network outputs (transformed units) of every kept item of a split, [n, T] on the CPU.
+// Network outputs (transformed units) of every kept item of a split, [n, T] on the CPU. With a
+// forward process, the inputs are diffused at steps and with noise drawn from a generator seeded
+// with `noiseSeed`, the same for every call (comparable validation losses across epochs);
+// without, clean inputs at step 0.
 torch::Tensor predictSplit(PropsNet& model, const PropsSplit& split, int batchSize, const torch::Device& device,
-                           const std::atomic<bool>* cancel) {
+                           const std::atomic<bool>* cancel, const GaussianDiffusion* diffusion = nullptr,
+                           std::uint64_t noiseSeed = 0) {
     torch::NoGradGuard noGrad;
     model->eval();
+    at::Generator generator = at::detail::createCPUGenerator(noiseSeed);
     std::vector<torch::Tensor> parts;
     for (std::size_t first = 0; first < split.items.size(); first += static_cast<std::size_t>(batchSize)) {
         if (cancel && *cancel) return {};
         const std::size_t last = std::min(split.items.size(), first + static_cast<std::size_t>(batchSize));
-        parts.push_back(model->forward(readPixels(*split.images, split.items, first, last).to(device)).to(torch::kCPU));
+        torch::Tensor pixels = readPixels(*split.images, split.items, first, last);
+        torch::Tensor t;
+        if (diffusion) {
+            const std::int64_t n = pixels.size(0);
+            t = torch::randint(0, diffusion->config().timesteps, {n}, generator, torch::kInt64);
+            pixels = diffusion->qSample(pixels, t, torch::randn(pixels.sizes(), generator, torch::kFloat32));
+            t = t.to(device);
+        }
+        parts.push_back(model->forward(pixels.to(device), t).to(torch::kCPU));
     }
     model->train();
     if (parts.empty()) return torch::zeros({0, 0});
     return torch::cat(parts, 0);
-}
-
-PropsNetOptions netOptions(const PropsConfig& c, const ImageSet& images) {
-    PropsNetOptions o;
-    o.kind = c.model;
-    o.inChannels = images.channels();
-    o.imageSize = images.imageSize();
-    o.outputs = static_cast<int>(c.targets.size());
-    o.width = c.width;
-    o.blocksPerStage = c.blocksPerStage;
-    o.dropout = c.dropout;
-    return o;
 }
 
 std::string droppedText(const PropsSplit& s) {
@@ -244,18 +291,29 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
             info.trainCount = train.items.size();
             info.valCount = val.items.size();
             info.testCount = test.items.size();
+            if (!config.noisyFor.empty()) describeNoisyRun(config, *train.images, info);
             writeFileAtomically(runConfigPath(runDir), propsConfigToJson(config));
             writeFileAtomically(propsDataInfoPath(runDir), propsDataInfoToJson(info));
             writeFileAtomically(runMetricsPath(runDir), propsMetricsHeader());
+            if (config.model == PropsModelKind::Backbone) {
+                // The run keeps its own copy: prediction and resume must not depend on the original.
+                if (!fs::is_regular_file(config.backboneFile))
+                    throw IoError(config.backboneFile, "no such TorchScript file");
+                fs::copy_file(config.backboneFile, propsBackbonePath(runDir), fs::copy_options::overwrite_existing);
+            }
         }
         const TargetScaler& scaler = info.scaler;
+        const std::optional<GaussianDiffusion> diffusion = forwardProcess(info);
+        const std::uint64_t valNoiseSeed = config.seed ^ 0x76616c6e6f697365ull;
         const SplitTensors trainY = transformTargets(train, scaler);
         const SplitTensors valY = transformTargets(val, scaler);
 
         torch::manual_seed(config.seed);
-        PropsNet model(netOptions(config, *train.images));
+        // A new run reads the user's file (errors name it), a resumed one its own copy.
+        PropsNet model(propsNetOptions(config, info.channels, info.imageSize,
+                                       resume ? propsBackbonePath(runDir) : config.backboneFile, info.timesteps));
         model->to(device);
-        torch::optim::AdamW optimizer(model->parameters(),
+        torch::optim::AdamW optimizer(model->trainableParameters(),
                                       torch::optim::AdamWOptions(config.learningRate).weight_decay(config.weightDecay));
         PropsCheckpointState state;
         state.bestValLoss = std::numeric_limits<double>::infinity();
@@ -271,8 +329,16 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
             writeFileAtomically(runConfigPath(runDir), state.configJson);
             log.line("resumed after epoch " + std::to_string(state.epoch));
         } else {
-            log.line("new run: " + std::string(propsModelName(config.model)) + ", " +
-                     std::to_string(model->parameterCount()) + " parameters, device " + device.str() + "; items " +
+            const std::int64_t trainable = [&] {
+                std::int64_t n = 0;
+                for (const auto& p : model->trainableParameters()) n += p.numel();
+                return n;
+            }();
+            log.line("new run: " + std::string(propsModelName(config.model)) +
+                     (diffusion ? " guide for " + config.noisyFor + " (T = " + std::to_string(info.timesteps) + ")"
+                                : std::string()) +
+                     ", " + std::to_string(model->parameterCount()) + " parameters (" + std::to_string(trainable) +
+                     " trainable), device " + device.str() + "; items " +
                      std::to_string(train.items.size()) + " train, " + std::to_string(val.items.size()) + " val, " +
                      std::to_string(test.items.size()) + " test; left out: train " + droppedText(train) + ", val " +
                      droppedText(val) + ", test " + droppedText(test));
@@ -302,15 +368,23 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
                     rows.push_back(order[i]);
                 }
                 const torch::Tensor index = torch::tensor(std::vector<std::int64_t>(rows.begin(), rows.end()), torch::kInt64);
-                const torch::Tensor pixels = readPixels(*train.images, batchItems, 0, batchItems.size()).to(device);
+                torch::Tensor pixels = readPixels(*train.images, batchItems, 0, batchItems.size()).to(device);
+                torch::Tensor t;
+                if (diffusion) {
+                    // Steps, then noise, from the global generator (checkpointed with the run).
+                    t = torch::randint(0, info.timesteps, {pixels.size(0)},
+                                       torch::TensorOptions().dtype(torch::kInt64).device(device));
+                    pixels = diffusion->qSample(pixels, t, torch::randn_like(pixels));
+                }
                 const torch::Tensor y = trainY.targets.index_select(0, index).to(device);
                 const torch::Tensor mask = trainY.mask.index_select(0, index).to(device);
                 lr = learningRateAt(config, state.epoch * stepsPerEpoch + batches, stepsPerEpoch);
                 setLearningRate(optimizer, lr);
                 optimizer.zero_grad();
-                const torch::Tensor loss = maskedMse(model->forward(pixels), y, mask);
+                const torch::Tensor loss = maskedMse(model->forward(pixels, t), y, mask);
                 loss.backward();
-                if (config.gradClip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClip);
+                if (config.gradClip > 0)
+                    torch::nn::utils::clip_grad_norm_(model->trainableParameters(), config.gradClip);
                 optimizer.step();
                 const double value = loss.item<double>();
                 if (!std::isfinite(value))
@@ -322,7 +396,8 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
             }
             if (cancel) break;  // the unfinished epoch is dropped; latest.pt holds the last whole one
 
-            const torch::Tensor valOut = predictSplit(model, val, config.batchSize, device, &cancel);
+            const torch::Tensor valOut =
+                predictSplit(model, val, config.batchSize, device, &cancel, diffusion ? &*diffusion : nullptr, valNoiseSeed);
             if (cancel) break;
             const double valLoss = maskedMse(valOut, valY.targets, valY.mask).item<double>();
             const double trainLoss = lossSum / static_cast<double>(std::max<std::int64_t>(1, batches));

@@ -3,9 +3,13 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
+#include <set>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -14,6 +18,7 @@
 #include "ml/checkpoint.h"
 #include "ml/device.h"
 #include "ml/diffusion.h"
+#include "ml/props_network.h"
 #include "ml/run_directory.h"
 #include "ml/sample_images.h"
 #include "ml/training_config.h"
@@ -68,7 +73,100 @@ Condition makeCondition(const UNetConfig& model, const SampleRequest& request, c
     return condition;
 }
 
+std::string trimmed(std::string text) {
+    text.erase(0, text.find_first_not_of(" \t"));
+    text.erase(text.find_last_not_of(" \t") + 1);
+    return text;
+}
+
+// The guide run of a request, loaded and checked against the diffusion run it is to steer.
+LoadedPropsRun loadGuide(const SampleRequest& request, const TrainingConfig& config, const std::string& runDir,
+                         const torch::Device& device) {
+    LoadedPropsRun guide = loadPropsRun(request.guideRun, request.guideCheckpoint, device);
+    const PropsDataInfo& info = guide.info;
+    if (info.timesteps <= 0)
+        throw ConfigError("--guide " + request.guideRun +
+                          ": not a guidance model (it was trained on clean inputs); train one with "
+                          "cwb props train --noisy-for " + runDir);
+    const std::string schedule = scheduleName(config.diffusion.schedule);
+    if (info.timesteps != config.diffusion.timesteps || info.schedule != schedule)
+        throw ConfigError("--guide " + request.guideRun + " was trained on a " + info.schedule + " schedule of " +
+                          std::to_string(info.timesteps) + " steps, but " + runDir + " uses " + schedule + " with " +
+                          std::to_string(config.diffusion.timesteps) + " steps");
+    if (info.channels != config.model.inChannels || info.imageSize != config.model.imageSize)
+        throw ConfigError("--guide " + request.guideRun + " takes " + std::to_string(info.channels) + " × " +
+                          std::to_string(info.imageSize) + "² images, but " + runDir + " draws " +
+                          std::to_string(config.model.inChannels) + " × " + std::to_string(config.model.imageSize) +
+                          "² ones");
+    for (auto& parameter : guide.model->parameters()) parameter.set_requires_grad(false);
+    return guide;
+}
+
+// ∇ₓ log p(y* | x_t) with log p = −½ Σ_k mask_k (f_k(x_t, t) − z*_k)², per sample (the guide
+// treats each sample on its own: no batch statistics in eval mode).
+ClassifierGuidance makeGuidance(const LoadedPropsRun& guide, const SampleRequest& request,
+                                const torch::Device& device) {
+    const TargetScaler& scaler = guide.info.scaler;
+    const std::vector<std::string>& names = scaler.names();
+    std::vector<float> target(names.size(), 0.0f), mask(names.size(), 0.0f);
+    for (const auto& [name, value] : request.guideTargets) {
+        const auto it = std::find(names.begin(), names.end(), name);
+        if (it == names.end()) {
+            std::string known;
+            for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+            throw ConfigError("--guide-target " + name + ": the guide " + request.guideRun + " predicts " + known);
+        }
+        const std::size_t k = static_cast<std::size_t>(it - names.begin());
+        target[k] = static_cast<float>(scaler.forward(k, value));
+        mask[k] = 1.0f;
+    }
+    const auto dim = static_cast<std::int64_t>(names.size());
+    const torch::Tensor targets = torch::tensor(target).reshape({1, dim}).to(device);
+    const torch::Tensor weights = torch::tensor(mask).reshape({1, dim}).to(device);
+    PropsNet model = guide.model;
+    ClassifierGuidance guidance;
+    guidance.scale = request.guideScale;
+    guidance.gradient = [model, targets, weights](const torch::Tensor& xt, const torch::Tensor& t) mutable {
+        torch::AutoGradMode enable(true);  // the sampler runs under NoGradGuard
+        const torch::Tensor x = xt.detach().to(torch::kFloat32).requires_grad_(true);
+        const torch::Tensor logP = -0.5 * ((model->forward(x, t) - targets).pow(2) * weights).sum();
+        return torch::autograd::grad({logP}, {x})[0];
+    };
+    return guidance;
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, double>> parseGuideTargets(const std::string& text) {
+    std::vector<std::pair<std::string, double>> targets;
+    std::set<std::string> seen;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        const std::string item = trimmed(text.substr(start, comma - start));
+        start = comma + 1;
+        if (item.empty()) continue;
+        const std::size_t equals = item.find('=');
+        if (equals == std::string::npos)
+            throw ConfigError("--guide-target: \"" + item + "\" is not NAME=VALUE (e.g. band_gap=2.0)");
+        const std::string name = trimmed(item.substr(0, equals));
+        const std::string number = trimmed(item.substr(equals + 1));
+        if (name.empty()) throw ConfigError("--guide-target: \"" + item + "\" has no property name");
+        double value = 0;
+        std::size_t used = 0;
+        try {
+            value = std::stod(number, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (number.empty() || used != number.size() || !std::isfinite(value))
+            throw ConfigError("--guide-target: \"" + number + "\" (for " + name + ") is not a finite number");
+        if (!seen.insert(name).second) throw ConfigError("--guide-target: " + name + " is given twice");
+        targets.emplace_back(name, value);
+    }
+    return targets;
+}
 
 SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& request, const std::string& outDir,
                            ProgressSink& progress, const std::atomic<bool>* cancel) {
@@ -84,6 +182,20 @@ SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& reque
     const CheckpointState state = loadWeights(checkpoint, model, request.useEma, device);
     model->eval();
     const GaussianDiffusion diffusion(config.diffusion);
+    if (request.guideScale < 0 || !std::isfinite(request.guideScale))
+        throw ConfigError("--guide-scale must be ≥ 0");
+    if (request.guideRun.empty() && request.guideScale > 0)
+        throw ConfigError("--guide-scale needs --guide PROPS_RUN (a guidance model of this run)");
+    if (request.guideRun.empty() && !request.guideTargets.empty())
+        throw ConfigError("--guide-target needs --guide PROPS_RUN (a guidance model of this run)");
+    std::optional<LoadedPropsRun> guide;
+    ClassifierGuidance guidance;
+    if (!request.guideRun.empty()) {
+        if (request.guideTargets.empty())
+            throw ConfigError("--guide needs --guide-target NAME=VALUE[,NAME=VALUE…]");
+        guide = loadGuide(request, config, runDir, device);
+        guidance = makeGuidance(*guide, request, device);
+    }
     fs::create_directories(outDir);
 
     const int channels = config.model.inChannels;
@@ -106,9 +218,8 @@ SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& reque
             if (condition.vectors.defined()) condition.vectors = condition.vectors.narrow(0, 0, n);
             if (condition.dropped.defined()) condition.dropped = condition.dropped.narrow(0, 0, n);
         }
-        torch::Tensor samples = diffusion.sample(model, n, options, condition, [&](int, int) {
-            return !(cancel && cancel->load());
-        });
+        torch::Tensor samples = diffusion.sample(
+            model, n, options, condition, [&](int, int) { return !(cancel && cancel->load()); }, guidance);
         if (!samples.defined()) {
             result.cancelled = true;
             break;
@@ -173,6 +284,14 @@ SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& reque
         info["seed"] = request.sampler.seed;
         info["space_group"] = request.spaceGroup;
         info["condition"] = request.conditionValues;
+        if (guide) {
+            nlohmann::json targets = nlohmann::json::object();
+            for (const auto& [name, value] : request.guideTargets) targets[name] = value;
+            info["guide"] = {{"run", request.guideRun},
+                             {"checkpoint", request.guideCheckpoint},
+                             {"targets", targets},
+                             {"scale", request.guideScale}};
+        }
         info["cancelled"] = result.cancelled;
         writeFileAtomically(outDir + "/samples.json", info.dump(2) + "\n");
     }

@@ -51,7 +51,14 @@ private Q_SLOTS:
         QCOMPARE(parsePropsModel("baseline"), PropsModelKind::Baseline);
         QCOMPARE(parsePropsModel("resnet"), PropsModelKind::ResNet);
         QVERIFY(contains(errorOf<cw::ConfigError>([] { parseTargetTransform("log"); }), "sqrt+standardize"));
-        QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsModel("vgg"); }), "baseline or resnet"));
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsModel("vgg"); }), "backbone:FILE"));
+        QCOMPARE(parsePropsModel("backbone"), PropsModelKind::Backbone);
+        PropsConfig c = validConfig();
+        setPropsModel(c, "backbone:/models/mobilenet.pt");
+        QCOMPARE(c.model, PropsModelKind::Backbone);
+        QCOMPARE(c.backboneFile, std::string("/models/mobilenet.pt"));
+        setPropsModel(c, "resnet");  // another model forgets the file
+        QVERIFY(c.backboneFile.empty());
     }
 
     void targetListsAreTrimmed() {
@@ -75,6 +82,13 @@ private Q_SLOTS:
         QVERIFY(contains(broken([](PropsConfig& c) { c.valSplit = "validation"; }), "validation"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.patience = -1; }), "patience"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.dropout = 1.0; }), "dropout"));
+        QVERIFY(contains(broken([](PropsConfig& c) { c.model = PropsModelKind::Backbone; }), "backbone_file"));
+        QVERIFY(contains(broken([](PropsConfig& c) { c.backboneFile = "m.pt"; }), "backbone_file"));
+        // A guide may take its data set from the diffusion run.
+        PropsConfig guide = validConfig();
+        guide.dataDir.clear();
+        guide.noisyFor = "runs/diffusion";
+        guide.validate();
     }
 
     void jsonRoundTripKeepsEveryField() {
@@ -99,7 +113,8 @@ private Q_SLOTS:
         c.threads = 2;
         c.seed = 1234567890123ULL;
         c.testSplit = "val";
-        const std::string text = propsConfigToJson(c);
+        c.noisyFor = "runs/ddpm";
+        std::string text = propsConfigToJson(c);
         const PropsConfig back = propsConfigFromJson(text);
         QCOMPARE(propsConfigToJson(back), text);
         QCOMPARE(back.targets, c.targets);
@@ -107,6 +122,19 @@ private Q_SLOTS:
         QCOMPARE(back.transform, TargetTransform::SqrtStandardize);
         QCOMPARE(back.seed, c.seed);
         QCOMPARE(back.maxEAboveHull, 0.05);
+        QCOMPARE(back.noisyFor, std::string("runs/ddpm"));
+
+        c.model = PropsModelKind::Backbone;
+        c.backboneFile = "backbone.pt";
+        c.freezeBackbone = false;
+        text = propsConfigToJson(c);
+        const PropsConfig backbone = propsConfigFromJson(text);
+        QCOMPARE(propsConfigToJson(backbone), text);
+        QCOMPARE(backbone.model, PropsModelKind::Backbone);
+        QCOMPARE(backbone.backboneFile, std::string("backbone.pt"));
+        QCOMPARE(backbone.freezeBackbone, false);
+        // The --model form works in a config file too.
+        QCOMPARE(propsConfigFromJson(R"({"model": "backbone:x.pt"})", validConfig()).backboneFile, std::string("x.pt"));
     }
 
     void jsonAppliesOverTheBaseAndRejectsUnknownKeys() {

@@ -227,6 +227,16 @@ private Q_SLOTS:
         writeFileAtomically(propsDataInfoPath(run), propsDataInfoToJson(info));
         const PropsDataInfo infoBack = readPropsDataInfo(run);
         QCOMPARE(propsDataInfoToJson(infoBack), propsDataInfoToJson(info));
+        QCOMPARE(infoBack.timesteps, 0);
+        // A guidance model records the forward process it learnt.
+        info.diffusionRun = "runs/ddpm";
+        info.timesteps = 250;
+        info.schedule = "cosine";
+        writeFileAtomically(propsDataInfoPath(run), propsDataInfoToJson(info));
+        const PropsDataInfo guideBack = readPropsDataInfo(run);
+        QCOMPARE(guideBack.timesteps, 250);
+        QCOMPARE(guideBack.schedule, std::string("cosine"));
+        QCOMPARE(guideBack.diffusionRun, std::string("runs/ddpm"));
 
         std::string missing;
         try {

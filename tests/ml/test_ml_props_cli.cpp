@@ -1,7 +1,8 @@
 // `cwb props train|predict|report` run as a user runs them (the real binary) on a tiny real
 // CrysTens data set: a two-target run trains, predicts the data set and a structure file with
-// the numbers of its predictions.csv, reports a table and plots, resumes to more epochs, and bad
-// requests exit with a message that names the problem.
+// the numbers of its predictions.csv, reports a table and plots, resumes to more epochs, a guide
+// trained with --noisy-for steers `cwb diffusion sample --guide`, and bad requests exit with a
+// message that names the problem.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -126,6 +127,40 @@ private Q_SLOTS:
         QCOMPARE(cw::ml::readPropsResults(run.toStdString()).epochsDone, 3);
     }
 
+    // A guide trained with --noisy-for (its data set: the diffusion run's) steers sampling.
+    void guideSteersDiffusionSampling() {
+        const QString diffusion = m_tmp.filePath("ddpm");
+        auto r = runCwb({"diffusion", "train", "--data", m_data, "--out", diffusion, "--split", "all", "--base", "8",
+                         "--mults", "1,2", "--attention", "", "--res-blocks", "1", "--heads", "2", "--timesteps", "20",
+                         "--steps", "2", "--batch", "2", "--sample-every", "0", "--threads", "1", "--device", "cpu"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QString guide = m_tmp.filePath("guide");
+        r = runCwb(QStringList{"props", "train", "--noisy-for", diffusion, "--target", "density", "--epochs", "1",
+                               "--out", guide} +
+                   tinyFlags());
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QCOMPARE(cw::ml::readPropsDataInfo(guide.toStdString()).timesteps, 20);
+        const QString out = m_tmp.filePath("guided");
+        r = runCwb({"diffusion", "sample", "--run", diffusion, "--guide", guide, "--guide-target", "density=8",
+                    "--guide-scale", "5", "--n", "2", "--sampling-steps", "3", "--out", out, "--threads", "1",
+                    "--device", "cpu"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QFile json(out + "/samples.json");
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonObject info = QJsonDocument::fromJson(json.readAll()).object()["guide"].toObject();
+        QCOMPARE(info["scale"].toDouble(), 5.0);
+        QCOMPARE(info["targets"].toObject()["density"].toDouble(), 8.0);
+
+        r = runCwb({"diffusion", "sample", "--run", diffusion, "--guide", guide, "--guide-target", "density",
+                    "--out", m_tmp.filePath("never")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("NAME=VALUE"), qPrintable(describe(r)));
+        r = runCwb({"diffusion", "sample", "--run", diffusion, "--guide", m_run, "--guide-target", "density=8",
+                    "--guide-scale", "1", "--out", m_tmp.filePath("never")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--noisy-for"), qPrintable(describe(r)));
+    }
+
     void badRequestsExplainThemselves() {
         auto r = runCwb(QStringList{"props", "train", "--data", m_data, "--target", "formation_energy_per_atom",
                                     "--transform", "sqrt", "--epochs", "1", "--out", m_tmp.filePath("neg")} +
@@ -144,6 +179,15 @@ private Q_SLOTS:
         r = runCwb({"props", "train", "--data", m_data, "--target", "density", "--out", m_run});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("not empty"), qPrintable(describe(r)));
+        r = runCwb({"props", "train", "--data", m_data, "--target", "density", "--model", "backbone:",
+                    "--out", m_tmp.filePath("nofile")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("backbone_file"), qPrintable(describe(r)));
+        r = runCwb(QStringList{"props", "train", "--data", m_data, "--target", "density", "--model",
+                               "backbone:" + m_tmp.filePath("absent.pt"), "--out", m_tmp.filePath("absent")} +
+                   tinyFlags());
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.contains("absent.pt"), qPrintable(describe(r)));
         r = runCwb({"props", "report", "--run", m_tmp.filePath("neg"), "--out", m_tmp.filePath("x")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("not finished"), qPrintable(describe(r)));

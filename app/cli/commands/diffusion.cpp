@@ -118,7 +118,7 @@ int runTrain(const CLI::App& cmd, const TrainFlags& f) {
 }
 
 struct SampleFlags {
-    std::string runDir, outDir, sampler = "ddim", clipping = "static", condition;
+    std::string runDir, outDir, sampler = "ddim", clipping = "static", condition, guideTargets;
     ml::SampleRequest request;
     bool perSampleNpy = false, noPng = false, raw = false, progress = false;
 };
@@ -130,6 +130,7 @@ int runSample(SampleFlags f) {
     r.stacked = !f.perSampleNpy;
     r.png = !f.noPng;
     r.useEma = !f.raw;
+    r.guideTargets = ml::parseGuideTargets(f.guideTargets);
     if (!f.condition.empty()) {
         std::vector<double> values;
         std::size_t start = 0;
@@ -222,6 +223,13 @@ void addSampleCommand(CLI::App& parent) {
     s->add_option("--seed", f->request.sampler.seed, "Noise seed")->capture_default_str();
     s->add_option("--space-group", f->request.spaceGroup, "Space group 1–230 (space-group runs)");
     s->add_option("--condition", f->condition, "Property values in data units (property runs)");
+    s->add_option("--guide", f->request.guideRun,
+                  "Props run trained with cwb props train --noisy-for this run: classifier guidance");
+    s->add_option("--guide-target", f->guideTargets, "Guided property values in data units: band_gap=2.0[,…]");
+    s->add_option("--guide-scale", f->request.guideScale, "Classifier-guidance scale S (0: off)")
+        ->capture_default_str();
+    s->add_option("--guide-checkpoint", f->request.guideCheckpoint, "Guide weights: best, latest or a .pt file")
+        ->capture_default_str();
     s->add_flag("--raw-weights", f->raw, "Use the raw weights instead of the EMA");
     s->add_flag("--per-sample-npy", f->perSampleNpy, "sample-NNNNN.npy each instead of samples.npy");
     s->add_flag("--no-png", f->noPng, "No PNG per sample and no grid.png");

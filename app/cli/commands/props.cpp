@@ -26,19 +26,21 @@ namespace {
 #ifdef CW_WITH_TORCH
 
 struct TrainFlags {
-    std::string configFile, runDir, dataDir, targets, model, transform, device;
+    std::string configFile, runDir, dataDir, targets, model, transform, device, noisyFor;
     int epochs = 0, patience = 0, batch = 0, threads = 0, width = 0, blocks = 0, maxSites = 0;
     double lr = 0, weightDecay = 0, dropout = 0, maxEAboveHull = 0;
     std::uint64_t seed = 0;
     std::size_t maxItems = 0;
-    bool resume = false, allMaterials = false, progress = false;
+    bool resume = false, allMaterials = false, progress = false, freezeBackbone = true;
 };
 
 ml::PropsConfig applyFlags(const CLI::App& cmd, const TrainFlags& f, ml::PropsConfig c) {
     auto given = [&cmd](const char* name) { return cmd.count(name) > 0; };
     if (given("--data")) c.dataDir = f.dataDir;
     if (given("--target")) c.targets = ml::splitTargetList(f.targets);
-    if (given("--model")) c.model = ml::parsePropsModel(f.model);
+    if (given("--model")) ml::setPropsModel(c, f.model);
+    if (given("--freeze-backbone")) c.freezeBackbone = f.freezeBackbone;
+    if (given("--noisy-for")) c.noisyFor = f.noisyFor;
     if (given("--transform")) c.transform = ml::parseTargetTransform(f.transform);
     if (given("--epochs")) c.epochs = f.epochs;
     if (given("--patience")) c.patience = f.patience;
@@ -171,7 +173,14 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--out", f->runDir, "Run directory (new, or existing with --resume)")->required();
     t->add_option("--config", f->configFile, "run.json: a props config (flags override it)");
     t->add_flag("--resume", f->resume, "Continue the run in --out after its last finished epoch");
-    t->add_option("--model", f->model, "baseline (the seed's CNN) or resnet [resnet]");
+    t->add_option("--model", f->model,
+                  "baseline (the seed's CNN), resnet, or backbone:FILE.pt (a TorchScript feature extractor "
+                  "with a regression head) [resnet]");
+    t->add_option("--freeze-backbone", f->freezeBackbone,
+                  "backbone: true trains only the adapter and head, false fine-tunes the module too [true]");
+    t->add_option("--noisy-for", f->noisyFor,
+                  "A diffusion run: train a noise-aware guide on its schedule for cwb diffusion sample --guide "
+                  "(--data defaults to the run's data set)");
     t->add_option("--transform", f->transform, "none, sqrt, standardize or sqrt+standardize [standardize]");
     t->add_option("--epochs", f->epochs, "Epochs at most [100]");
     t->add_option("--patience", f->patience, "Stop after N epochs without a better validation loss (0: never) [15]");
