@@ -85,8 +85,11 @@ int main(int argc, char** argv) {
         "Evaluate the generated images GENERATED against the training slices of the data set REAL "
         "and show the Metrics and Gallery panels (with --screenshot: once it has finished).",
         "REAL,GENERATED");
+    QCommandLineOption propsRun(
+        "props-run", "Show the property-prediction run <dir> in the Properties panel.", "dir");
     parser.addOption(cells);
     parser.addOption(evaluate);
+    parser.addOption(propsRun);
     parser.addOption(workspace);
     parser.addOption(resetSettings);
     parser.addOption(screenshot);
@@ -132,6 +135,11 @@ int main(int argc, char** argv) {
                      qPrintable(parser.value(workspace)));
         return 2;
     }
+    if (parser.isSet(propsRun) && !QFileInfo(parser.value(propsRun)).isDir()) {
+        std::fprintf(stderr, "crystal-workbench: --props-run %s is not a folder\n",
+                     qPrintable(parser.value(propsRun)));
+        return 2;
+    }
     cw::EvaluationRequest evaluation;
     if (parser.isSet(evaluate)) {
         const QStringList paths = parser.value(evaluate).split(',');
@@ -149,6 +157,11 @@ int main(int argc, char** argv) {
     if (!batch) window.restoreLayout();
     window.crystalView()->setRepeats(repeats);
     if (parser.isSet(workspace)) window.openWorkspace(parser.value(workspace));
+    if (parser.isSet(propsRun) && !window.openPropertyRun(parser.value(propsRun)) && batch) {
+        std::fprintf(stderr, "crystal-workbench: cannot show %s\n",
+                     qPrintable(parser.value(propsRun)));
+        return 1;
+    }
     bool opened = true;
     if (!files.isEmpty()) opened = window.openFile(files.first(), batch);
     if (batch && !opened) {

@@ -23,6 +23,7 @@
 #include "panels/log_panel.h"
 #include "panels/loss_chart.h"
 #include "panels/metrics_panel.h"
+#include "panels/properties_panel.h"
 #include "panels/runs_panel.h"
 #include "panels/samples_panel.h"
 #include "panels/slice_panel.h"
@@ -34,7 +35,7 @@ namespace cw {
 
 namespace {
 // Bump when the docks change, so that an old saved layout is not applied to new docks.
-constexpr int kLayoutVersion = 4;
+constexpr int kLayoutVersion = 5;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -50,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_samplesPanel(new SamplesPanel),
       m_metricsPanel(new MetricsPanel),
       m_galleryPanel(new GalleryPanel),
+      m_propertiesPanel(new PropertiesPanel),
       m_files(new FileController(m_collectionBrowser, this, this)),
       m_training(new TrainingController(m_runsPanel, m_lossChart, m_samplesPanel, this, this)),
       m_evaluation(
@@ -89,7 +91,12 @@ MainWindow::MainWindow(QWidget* parent)
             [this](const QString& message) { statusBar()->showMessage(message); });
     connect(m_evaluation, &EvaluationController::evaluationShown, this,
             &MainWindow::showEvaluationPanels);
+    connect(m_propertiesPanel, &PropertiesPanel::infoReported, m_logPanel, &LogPanel::info);
+    connect(m_propertiesPanel, &PropertiesPanel::errorReported, m_logPanel, &LogPanel::error);
+    connect(m_propertiesPanel, &PropertiesPanel::errorReported, this,
+            [this](const QString& message) { statusBar()->showMessage(message); });
     m_runsPanel->restoreWorkspace();
+    m_propertiesPanel->restoreSettings();
     statusBar()->showMessage(
         "Open a crystal (CIF, POSCAR, pymatgen JSON, XYZ), an MP / Alexandria collection or a "
         "folder; or drop one on the window");
@@ -134,6 +141,9 @@ void MainWindow::buildDocks() {
     tabifyDockWidget(crysTens, metrics);
     QDockWidget* gallery = dock(m_galleryPanel, "Gallery", "galleryDock", Qt::RightDockWidgetArea);
     tabifyDockWidget(slice, gallery);
+    QDockWidget* properties =
+        dock(m_propertiesPanel, "Properties", "propertiesDock", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(crysTens, properties);
     for (QDockWidget* front : {crysTens, collection, slice}) front->raise();
     m_defaultState = saveState(kLayoutVersion);
 }
@@ -161,6 +171,21 @@ void MainWindow::buildMenus() {
     evaluate->setShortcut(QKeySequence("Ctrl+E"));
     runMenu->addAction("&Cancel Evaluation", m_evaluation, &EvaluationController::cancel)
         ->setObjectName("cancelEvaluationAction");
+    runMenu->addSeparator();
+    runMenu->addAction("Train &Property Model…", this, &MainWindow::showPropertiesPanel)
+        ->setObjectName("trainPropertiesAction");
+    runMenu->addAction("Open P&roperty Run…", this,
+                       [this] {
+                           showPropertiesPanel();
+                           m_propertiesPanel->chooseRun();
+                       })
+        ->setObjectName("openPropertyRunAction");
+    runMenu->addAction("Pre&dict Properties of the Open Crystal", this,
+                       [this] {
+                           showPropertiesPanel();
+                           m_propertiesPanel->predictOpenCrystal();
+                       })
+        ->setObjectName("predictPropertiesAction");
 
     m_viewMenu = menuBar()->addMenu("&View");
     for (QDockWidget* d : findChildren<QDockWidget*>())
@@ -241,6 +266,7 @@ void MainWindow::showStructure(const Structure& structure, const QString& source
         m_slicePanel->setStructure(structure);
         m_crystalView->setStructure(structure);
         m_crysTensPanel->setStructure(structure);
+        m_propertiesPanel->setStructure(structure, source);
         setWindowTitle(QString("Crystal Workbench — %1").arg(source));
         statusBar()->showMessage(QString("Opened %1").arg(source));
     } catch (const Error& e) {
@@ -270,6 +296,18 @@ void MainWindow::showEvaluationPanels() {
         }
 }
 
+void MainWindow::showPropertiesPanel() {
+    if (auto* d = findChild<QDockWidget*>("propertiesDock")) {
+        d->show();
+        d->raise();
+    }
+}
+
+bool MainWindow::openPropertyRun(const QString& dir) {
+    showPropertiesPanel();
+    return m_propertiesPanel->openRun(dir);
+}
+
 void MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -280,12 +318,14 @@ void MainWindow::saveLayout() const {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState(kLayoutVersion));
+    m_propertiesPanel->saveSettings();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     saveLayout();
     m_training->shutdown();
     m_evaluation->shutdown();
+    m_propertiesPanel->shutdown();
     QMainWindow::closeEvent(event);
 }
 

@@ -22,6 +22,7 @@ class GalleryPanel;
 class LogPanel;
 class LossChart;
 class MetricsPanel;
+class PropertiesPanel;
 class RunsPanel;
 class SamplesPanel;
 class SlicePanel;
@@ -55,6 +56,7 @@ public:
     MetricsPanel* metricsPanel() const { return m_metricsPanel; }
     GalleryPanel* galleryPanel() const { return m_galleryPanel; }
     EvaluationController* evaluationController() const { return m_evaluation; }
+    PropertiesPanel* propertiesPanel() const { return m_propertiesPanel; }
 
     /// Lists the training runs of `dir` and brings the Runs, Loss and Samples docks to front.
     void openWorkspace(const QString& dir);
@@ -62,6 +64,10 @@ public:
     void showTrainingPanels();
     /// Brings the Metrics and Gallery docks to the front of their tab groups.
     void showEvaluationPanels();
+    /// Brings the Properties dock to the front of its tab group.
+    void showPropertiesPanel();
+    /// Shows a property-prediction run in the Properties panel (front); false if it is none.
+    bool openPropertyRun(const QString& dir);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -87,6 +93,7 @@ private:
     SamplesPanel* m_samplesPanel;
     MetricsPanel* m_metricsPanel;
     GalleryPanel* m_galleryPanel;
+    PropertiesPanel* m_propertiesPanel;
     FileController* m_files;
     TrainingController* m_training;
     EvaluationController* m_evaluation;

@@ -77,6 +77,27 @@ private Q_SLOTS:
         QVERIFY(names.contains("exportCrysTensFigureMenu"));
     }
 
+    // The Properties dock joins a tab group: the window keeps its 1440 × 900, and the Run menu
+    // reaches the panel.
+    void propertiesDockFitsTheWindow() {
+        cw::MainWindow window;
+        window.resize(1440, 900);
+        window.show();
+        window.showPropertiesPanel();
+        QTest::qWait(100);
+        auto* dock = window.findChild<QDockWidget*>("propertiesDock");
+        QVERIFY(dock && dock->isVisible());
+        QVERIFY(!window.tabifiedDockWidgets(dock).isEmpty());
+        QCOMPARE(window.size(), QSize(1440, 900));
+        QVERIFY(window.minimumSizeHint().width() <= 1440);
+        QStringList names;
+        for (QAction* a : window.menuBar()->findChildren<QAction*>()) names << a->objectName();
+        for (const char* name :
+             {"trainPropertiesAction", "openPropertyRunAction", "predictPropertiesAction"})
+            QVERIFY2(names.contains(name), name);
+        QVERIFY(!window.openPropertyRun(QDir::temp().filePath("no-such-props-run")));
+    }
+
     void collectionFillsTheBrowserAndOpensItsFirstEntry() {
         cw::MainWindow window;
         window.show();
@@ -132,8 +153,8 @@ private Q_SLOTS:
         QVERIFY(view);
         QStringList titles;
         for (QAction* action : view->actions()) titles << action->text();
-        for (const char* dock :
-             {"Structure", "ECD slice", "CrysTens / xtal2png", "Collection", "Messages"})
+        for (const char* dock : {"Structure", "ECD slice", "CrysTens / xtal2png", "Collection",
+                                 "Messages", "Properties"})
             QVERIFY2(titles.contains(dock), qPrintable(titles.join(", ")));
         QSettings().clear();
     }

@@ -1,0 +1,71 @@
+#pragma once
+// Property prediction off the GUI thread (issue 8): a QObject moved to a QThread runs either
+// cw::ml::trainProps on a copy of its config, or cw::ml::predictProps on a copy of its inputs.
+// Epoch reports are forwarded one by one (the loss curves need every epoch); batch reports are
+// throttled to at most 20 signals a second, the last one always delivered. Cancel is
+// thread-safe: the engine drops the unfinished epoch and leaves a resumable run. Without
+// LibTorch (the no-torch build) run() emits failed() at once.
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <vector>
+
+#include "ml/props_config.h"
+#include "ml/props_model.h"
+
+namespace cw {
+
+class PropsWorker : public QObject {
+    Q_OBJECT
+public:
+    enum class Kind { Train, Predict };
+
+    /// A training job into `runDir` (trainProps' contract for `resume`).
+    PropsWorker(ml::PropsConfig config, QString runDir, bool resume, QObject* parent = nullptr);
+    /// A prediction job: the weights of `runDir` applied to structure files or data-set folders.
+    PropsWorker(QString runDir, QStringList inputs, ml::PropsPredictOptions options,
+                QObject* parent = nullptr);
+
+    Kind kind() const { return m_kind; }
+    QString runDirectory() const { return m_runDir; }
+    /// Stops training between batches (thread-safe); predictions run to their end.
+    void requestCancel() { m_cancel = true; }
+
+    /// True when this build can train and predict (it links LibTorch).
+    static bool available();
+
+public Q_SLOTS:
+    /// Trains or predicts; emits exactly one of trainingFinished(), predicted() and failed().
+    /// Never throws.
+    void run();
+
+Q_SIGNALS:
+    /// After each epoch (1-based), losses as masked MSE in transformed units.
+    void epochFinished(int epoch, int epochs, double trainLoss, double valLoss,
+                       double learningRate);
+    /// Within an epoch: batches done of `batches`, the last batch's loss (throttled).
+    void batchProgress(qint64 batch, qint64 batches, double loss);
+    void log(const QString& line);
+    void trainingFinished(const cw::ml::PropsTrainingResult& result);
+    void predicted(const std::vector<cw::ml::PropsPrediction>& predictions);
+    void failed(const QString& message);
+
+private:
+    void train();
+    void predict();
+
+    Kind m_kind;
+    ml::PropsConfig m_config;
+    QString m_runDir;
+    bool m_resume = false;
+    QStringList m_inputs;
+    ml::PropsPredictOptions m_options;
+    std::atomic<bool> m_cancel{false};
+};
+
+}  // namespace cw
+
+Q_DECLARE_METATYPE(cw::ml::PropsTrainingResult)
+Q_DECLARE_METATYPE(std::vector<cw::ml::PropsPrediction>)

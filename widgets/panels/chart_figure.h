@@ -1,0 +1,30 @@
+#pragma once
+// Shared plumbing of the Properties panel's charts: clearing a QChart, writing a chart built
+// afresh at a fixed logical size as a figure (the docked chart may be small or hidden), and the
+// Export… dialog (PNG, SVG, PDF or CSV) with its error message.
+
+#include <QSizeF>
+#include <QString>
+#include <functional>
+
+class QChart;
+class QWidget;
+
+namespace cw {
+
+/// Removes and deletes every series and axis of `chart`.
+void clearChart(QChart& chart);
+
+/// Builds a chart with `fill`, titles it, and writes it (.png `pngWidth` wide, height by the
+/// aspect of `size`; .svg; .pdf). Throws ConfigError (suffix), IoError.
+void writeChartFigure(const QString& path, const QString& title,
+                      const std::function<void(QChart&)>& fill, int pngWidth,
+                      QSizeF size = QSizeF(800, 500));
+
+/// Asks for a file named like `suggestedName` and writes it: `csv` for .csv, `figure`
+/// otherwise. Errors become a warning box.
+void chartExportDialog(QWidget* parent, const QString& caption, const QString& suggestedName,
+                       const std::function<void(const QString&)>& figure,
+                       const std::function<void(const QString&)>& csv);
+
+}  // namespace cw
