@@ -39,8 +39,15 @@ struct PropsTrainingResult {
 /// original units).
 /// Cancellation: `cancel` is checked between batches; the unfinished epoch is dropped, status
 /// says "cancelled" and resume continues from the last finished epoch.
-/// Throws ConfigError (bad config, unknown target, runDir not empty, nothing to resume),
-/// ValueError (a sqrt transform with negative targets, a diverging loss), IoError, FormatError;
+/// Backbone models: a new run copies config.backboneFile to RUN/backbone.pt, which resume and
+/// prediction read. Guides (config.noisyFor): each batch is diffused with the diffusion run's
+/// forward process at steps t ~ U{0, …, T−1} drawn, then the noise, from the global generator;
+/// the validation loss uses a fixed draw (seeded from config.seed); results.json and
+/// predictions.csv are on clean inputs (t = 0); data.json records the run, T and schedule.
+/// Throws ConfigError (bad config, unknown target, runDir not empty, nothing to resume, a
+/// noisyFor that is not a diffusion run or learnt another kind or shape of images),
+/// ValueError (a sqrt transform with negative targets, a diverging loss), IoError (a missing
+/// backbone file), FormatError (also a file that is not a usable TorchScript module);
 /// status.json then says "failed" with the message.
 PropsTrainingResult trainProps(const PropsConfig& config, const std::string& runDir, bool resume,
                                const std::atomic<bool>& cancel, ProgressSink& progress,
@@ -68,7 +75,8 @@ std::vector<std::string> propsRunTargets(const std::string& runDir);
 
 /// Predicts with a run's weights. Each input is a data-set folder (its items of options.split,
 /// no filters) or a structure file of any readable format (every structure in it, encoded as
-/// the run's data set encodes: CrysTens with its cell choice and normalisation). Throws
+/// the run's data set encodes: CrysTens with its cell choice and normalisation). A guide run
+/// predicts its inputs as clean ones (diffusion step 0). Throws
 /// ConfigError (no weights yet, a structure input for a non-CrysTens run), IoError,
 /// FormatError, ValueError (a structure that cannot be encoded).
 std::vector<PropsPrediction> predictProps(const std::string& runDir, const std::vector<std::string>& inputs,

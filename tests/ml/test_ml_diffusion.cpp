@@ -312,6 +312,42 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(cw::ValueError, diffusion.sample(model, 2, o, wrongRows));
     }
 
+    // A model that predicts x₀ = 0.3 and a gradient g = 1 at the last step: DDIM lands on the
+    // guided x̂₀ = 0.3 + S·(1−ᾱ₀)·g/√ᾱ₀ (the ε shift −S·√(1−ᾱ)·g turned into x̂₀).
+    void classifierGuidanceFollowsTheFormula() {
+        const GaussianDiffusion diffusion(smallDiffusion(Prediction::X0));
+        UNet model = constantModel(0.3f);
+        SamplerOptions o = ddim(10, 0.0, 3);
+        o.clipping = Clipping::None;
+        std::vector<std::int64_t> steps;
+        ClassifierGuidance guidance;
+        bool batchOfSteps = true;
+        guidance.gradient = [&](const torch::Tensor& x, const torch::Tensor& t) {
+            batchOfSteps = batchOfSteps && t.sizes().vec() == std::vector<std::int64_t>({2});
+            steps.push_back(t[0].item<std::int64_t>());
+            // Only at the last step: earlier pulls would carry x far out, where float32 rounding
+            // of ε ↔ x̂₀ shows.
+            return t[0].item<std::int64_t>() == 0 ? torch::ones_like(x) : torch::zeros_like(x);
+        };
+        guidance.scale = 10.0;
+        const auto x = diffusion.sample(model, 2, o, {}, {}, guidance);
+        const double alphaBar0 = diffusion.schedule().alphasCumprod[0];
+        const double expected = 0.3 + guidance.scale * (1.0 - alphaBar0) / std::sqrt(alphaBar0);
+        QVERIFY(torch::allclose(x, torch::full_like(x, expected), 1e-5, 1e-5));
+        std::vector<int> ddimSteps = ddimTimesteps(50, 10);
+        QCOMPARE(steps, std::vector<std::int64_t>(ddimSteps.rbegin(), ddimSteps.rend()));
+        QVERIFY(batchOfSteps);
+
+        // Scale 0: never called, the unguided samples bitwise.
+        steps.clear();
+        guidance.scale = 0.0;
+        UNet varied = tinyModel();
+        QVERIFY(torch::equal(diffusion.sample(varied, 2, o, {}, {}, guidance), diffusion.sample(varied, 2, o)));
+        QVERIFY(steps.empty());
+        guidance.scale = -1.0;
+        QVERIFY_THROWS_EXCEPTION(cw::ConfigError, diffusion.sample(model, 1, o, {}, {}, guidance));
+    }
+
     void cancellationReturnsUndefined() {
         const GaussianDiffusion diffusion(smallDiffusion());
         UNet model = tinyModel();

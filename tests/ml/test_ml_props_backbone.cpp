@@ -3,7 +3,8 @@
 // channels and returning N×F×1×1, so a learned 4→3 adapter goes in front of it; one taking the 4
 // CrysTens channels and returning a tuple). Frozen, the module's weights stay those of the file
 // while the adapter and the head train; fine-tuned, they change too; the run predicts from its
-// own copy of the file with the numbers of predictions.csv; bad files fail clearly.
+// own copy of the file with the numbers of predictions.csv and resumes from it; bad files fail
+// clearly.
 #include <QTemporaryDir>
 #include <QtTest>
 #include <torch/script.h>
@@ -97,6 +98,19 @@ Weights weightsOf(const std::string& run) {
     return w;
 }
 
+// Sets `cancel` once epoch `epoch` is reported.
+class CancelAfterEpoch final : public ProgressSink {
+public:
+    CancelAfterEpoch(std::atomic<bool>& cancel, int epoch) : m_cancel(cancel), m_epoch(epoch) {}
+    void report(const ProgressEvent& event) override {
+        if (event.stage == "props" && event.step == m_epoch) m_cancel = true;
+    }
+
+private:
+    std::atomic<bool>& m_cancel;
+    int m_epoch;
+};
+
 bool same(const torch::Tensor& a, const torch::Tensor& b) { return torch::equal(a, b); }
 
 bool near(double a, double b) { return std::abs(a - b) <= 1e-5 * (1 + std::abs(b)); }
@@ -177,6 +191,24 @@ private Q_SLOTS:
         QCOMPARE(predictions.size(), expected.size());
         for (const PropsPrediction& p : predictions)
             QVERIFY2(near(p.values[0], expected.at(p.id)), qPrintable(QString::fromStdString(p.id)));
+    }
+
+    // A cancelled backbone run resumes from its own copy of the module.
+    void resumeUsesTheRunsCopy() {
+        const std::string original = path("resumed.pt");
+        writeThreeChannelModule(original);
+        const std::string run = path("resume");
+        std::atomic<bool> cancel{false};
+        CancelAfterEpoch stop(cancel, 1);
+        const PropsTrainingResult first = trainProps(tinyConfig(m_data, original, true), run, false, cancel, stop);
+        QVERIFY(first.cancelled);
+        QCOMPARE(first.epochsDone, 1);
+        fs::remove(original);
+        cancel = false;
+        NullProgressSink null;
+        const PropsTrainingResult second = trainProps(tinyConfig(m_data, original, true), run, true, cancel, null);
+        QVERIFY(second.finished);
+        QCOMPARE(second.epochsDone, 3);
     }
 
     void badModulesFailClearly() {

@@ -2,10 +2,10 @@
 // (engine/ml/sampling.h) on CPU, with a tiny diffusion UNet trained in the test on the tiny real
 // CrysTens data set. A guide learns density from 400 MP materials (as CrysTens images of the
 // same shape) diffused with the run's schedule: its training loss falls well below the mean
-// predictor's; a strong pull toward a high density then gives samples the guide predicts denser
-// than unguided ones from the same noise. Guidance with scale 0 leaves the samples bitwise
-// unchanged, a guide takes the run's data set by default and records the run's forward process,
-// and mismatched guides and requests fail with clear errors.
+// predictor's; a strong pull toward a high (low) density then gives samples the guide predicts
+// denser (lighter) than unguided ones from the same noise. Guidance with scale 0 leaves the
+// samples bitwise unchanged, a guide takes the run's data set by default and records the run's
+// forward process, and mismatched guides and requests fail with clear errors.
 #include <QTemporaryDir>
 #include <QtTest>
 
