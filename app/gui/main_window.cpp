@@ -70,6 +70,18 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_slicePanel, &SlicePanel::sliceFailed, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
     m_crystalView->setSliceParameters(m_slicePanel->parameters());
+    // The sites table and the 3D view share one selection: rows chosen in the table light up
+    // every displayed image of those sites; picks in the view select their rows.
+    connect(m_structurePanel, &StructurePanel::siteSelectionChanged, m_crystalView,
+            &CrystalView::setHighlightedSites);
+    connect(m_crystalView, &CrystalView::selectionChanged, this, [this] {
+        m_crystalView->setHighlightedSites({});
+        m_structurePanel->setSelectedSites(m_crystalView->pickedSites());
+    });
+    connect(m_structurePanel, &StructurePanel::planeRequested, this, [this](int a, int b, int c) {
+        const Eigen::Vector3i home = Eigen::Vector3i::Zero();
+        m_crystalView->setPicks(PickTriple{Pick{a, home}, Pick{b, home}, Pick{c, home}});
+    });
 
     connect(m_files, &FileController::structureOpened, this, &MainWindow::showStructure);
     connect(m_files, &FileController::chgcarOpened, m_slicePanel, &SlicePanel::setChgcar);

@@ -14,6 +14,23 @@ void SliceWorker::submit(SliceRequest request) {
     QMetaObject::invokeMethod(this, &SliceWorker::process, Qt::QueuedConnection);
 }
 
+bool SliceWorker::waitFor(quint64 id, std::chrono::milliseconds timeout, SliceOutcome& outcome) {
+    std::unique_lock lock(m_mutex);
+    // Ids only grow: a later outcome means this request was replaced and will never come.
+    if (!m_done.wait_for(lock, timeout, [&] { return m_latest.id >= id; })) return false;
+    if (m_latest.id != id) return false;
+    outcome = m_latest;
+    return true;
+}
+
+void SliceWorker::publish(SliceOutcome outcome) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_latest = std::move(outcome);
+    }
+    m_done.notify_all();
+}
+
 void SliceWorker::process() {
     std::optional<SliceRequest> request;
     {
@@ -31,9 +48,13 @@ void SliceWorker::process() {
             m_slicerStructure = request->structure;
         }
         SliceResult result = m_slicer->slice(request->picks);
-        Q_EMIT finished(request->id, result, static_cast<double>(timer.nsecsElapsed()) / 1e6);
+        const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        publish({request->id, result, {}, ms});
+        Q_EMIT finished(request->id, result, ms);
     } catch (const std::exception& e) {
-        Q_EMIT failed(request->id, QString::fromUtf8(e.what()));
+        const QString message = QString::fromUtf8(e.what());
+        publish({request->id, std::nullopt, message, 0.0});
+        Q_EMIT failed(request->id, message);
         return;
     }
     if (!request->chgcar) return;

@@ -1,9 +1,14 @@
 #pragma once
 // Computes ECD slices off the GUI thread. Latest wins: submit() replaces any request that has
-// not started, so a burst of parameter changes costs one slice, not one per change.
+// not started, so a burst of parameter changes costs one slice, not one per change. A slice that
+// takes a millisecond can still be shown in the same frame as the change that asked for it: the
+// GUI may wait a bounded time for it (waitFor) instead of a queued signal's trip through the
+// event loop, which lands behind the 3D view's repaint.
 
 #include <QObject>
 #include <QString>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,12 +29,23 @@ struct SliceRequest {
     std::shared_ptr<const ChgcarData> chgcar;
 };
 
-/// Lives in a worker QThread; submit() may be called from any thread.
+/// What became of one request's synthetic slice.
+struct SliceOutcome {
+    quint64 id = 0;
+    std::optional<SliceResult> result;  ///< empty: it failed with `error`
+    QString error;
+    double milliseconds = 0;
+};
+
+/// Lives in a worker QThread; submit() and waitFor() may be called from any thread.
 class SliceWorker : public QObject {
     Q_OBJECT
 public:
     /// Queues `request`, dropping any pending one that has not started.
     void submit(SliceRequest request);
+    /// Waits at most `timeout` for the synthetic slice of request `id`; true, with `outcome`,
+    /// when it was computed (or failed) in time. The signals are emitted all the same.
+    bool waitFor(quint64 id, std::chrono::milliseconds timeout, SliceOutcome& outcome);
 
 Q_SIGNALS:
     void finished(quint64 id, const cw::SliceResult& result, double milliseconds);
@@ -40,9 +56,12 @@ Q_SIGNALS:
 
 private:
     void process();
+    void publish(SliceOutcome outcome);
 
     std::mutex m_mutex;
     std::optional<SliceRequest> m_pending;
+    std::condition_variable m_done;
+    SliceOutcome m_latest;  // the last outcome, under m_mutex
     // The slicer of the last request, kept while structure and parameters stay the same
     // (worker thread only).
     std::shared_ptr<const Structure> m_slicerStructure;

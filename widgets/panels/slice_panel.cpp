@@ -287,11 +287,22 @@ void SlicePanel::request() {
     r.chgcar = m_chgcar;
     m_requestStartNs = nowNs();
     m_statusLabel->setText("Computing…");
+    const quint64 id = r.id;
     m_worker->submit(std::move(r));
+    SliceOutcome outcome;
+    if (m_worker->waitFor(id, std::chrono::milliseconds(kSameFrameWaitMs), outcome)) {
+        if (outcome.result)
+            onFinished(id, *outcome.result, outcome.milliseconds);
+        else
+            onFailed(id, outcome.error);
+    }
 }
 
 void SlicePanel::onFinished(quint64 id, const SliceResult& result, double computeMs) {
-    if (id != m_requestId) return;  // a newer request is on its way
+    // A newer request is on its way, or this one was delivered already (waited for, then its
+    // queued signal).
+    if (id != m_requestId || id == m_deliveredId) return;
+    m_deliveredId = id;
     m_latencyMs = static_cast<double>(nowNs() - m_requestStartNs) / 1e6;
     m_slice = result;
     m_image = toQImage(result.image, colorMap());
@@ -307,7 +318,8 @@ void SlicePanel::onFinished(quint64 id, const SliceResult& result, double comput
 }
 
 void SlicePanel::onFailed(quint64 id, const QString& message) {
-    if (id != m_requestId) return;
+    if (id != m_requestId || id == m_deliveredId) return;
+    m_deliveredId = id;
     m_slice.reset();
     m_image = QImage();
     m_picture->setPixmap(QPixmap());

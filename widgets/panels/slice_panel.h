@@ -65,6 +65,10 @@ public:
     /// Pans the visible part by (dx, dy) slice pixels (clamped to the image).
     void pan(double dx, double dy);
 
+    /// How long a change waits for its slice before returning to the event loop: a slice ready
+    /// by then is painted in the same frame as the change (the plane in the 3D view); a slower
+    /// one arrives through the worker's signal.
+    static constexpr int kSameFrameWaitMs = 20;
     /// Milliseconds from the last request to its result on the GUI thread.
     double lastLatencyMs() const { return m_latencyMs; }
 
@@ -121,6 +125,7 @@ private:
     QImage m_realImage;
     QImage m_image;
     quint64 m_requestId = 0;
+    quint64 m_deliveredId = 0;  ///< the request whose outcome is shown (signal or wait)
     qint64 m_requestStartNs = 0;
     double m_latencyMs = 0.0;
     double m_zoom = 1.0;

@@ -4,19 +4,15 @@
 #include <vtkAxesActor.h>
 #include <vtkCamera.h>
 #include <vtkCellArray.h>
-#include <vtkCommand.h>
 #include <vtkCoordinate.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkGenericRenderWindowInteractor.h>
-#include <vtkGlyph3DMapper.h>
-#include <vtkInteractorObserver.h>
 #include <vtkOrientationMarkerWidget.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
-#include <vtkSphereSource.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <QCheckBox>
@@ -31,6 +27,7 @@
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -58,7 +55,7 @@ vtkSmartPointer<vtkActor> lineActor(vtkPolyData* lines, double r, double g, doub
 vtkSmartPointer<vtkActor> shellActor(std::vector<DisplayedAtom> atoms, double factor,
                                      const std::array<std::uint8_t, 3>& color, double opacity) {
     for (auto& a : atoms) a.color = color;
-    auto actor = makeSphereActor(atomPoints(atoms, factor), 20);
+    auto actor = makeSphereActor(atomPoints(atoms, factor));
     actor->GetProperty()->SetOpacity(opacity);
     return actor;
 }
@@ -190,9 +187,6 @@ CrystalView::CrystalView(QWidget* parent)
     });
     // Hover: a tooltip names the atom under the mouse (QEvent::ToolTip on the bridge).
     m_bridge->installEventFilter(this);
-    vtkInteractorObserver* style = m_bridge->interactor()->GetInteractorStyle();
-    style->AddObserver(vtkCommand::StartInteractionEvent, this, &CrystalView::onStartInteraction);
-    style->AddObserver(vtkCommand::EndInteractionEvent, this, &CrystalView::onEndInteraction);
     updateSelection();
 }
 
@@ -204,6 +198,7 @@ void CrystalView::setStructure(const Structure& structure) {
     const bool hadPicks = m_picks.size() == 3;
     m_structure = structure;
     m_picks.clear();
+    m_highlightedSites.clear();
     rebuildScene();
     updateLegend();
     resetView();
@@ -243,8 +238,8 @@ void CrystalView::setSliceParameters(const SliceParameters& parameters) {
 
 int CrystalView::sphereCount() const {
     if (!m_atomActor) return 0;
-    auto* mapper = vtkGlyph3DMapper::SafeDownCast(m_atomActor->GetMapper());
-    auto* input = mapper ? vtkPolyData::SafeDownCast(mapper->GetInputDataObject(0, 0)) : nullptr;
+    auto* mapper = vtkPolyDataMapper::SafeDownCast(m_atomActor->GetMapper());
+    vtkPolyData* input = mapper ? mapper->GetInput() : nullptr;
     return input ? static_cast<int>(input->GetNumberOfPoints()) : 0;
 }
 
@@ -255,11 +250,9 @@ void CrystalView::rebuildScene() {
     m_atomActor = m_bondActor = m_cellActor = nullptr;
     m_atoms = displayedAtoms(*m_structure, m_repeats);
     m_atomPoints = atomPoints(m_atoms);
-    // Fewer facets for big blocks: the glyphs are instanced, but llvmpipe still shades them.
-    m_stillResolution = m_atoms.size() > 5000 ? 12 : 18;
-    m_atomSphere = makeSphereSource(m_stillResolution);
-    m_atomActor = makeSphereActor(m_atomPoints, m_atomSphere);
+    m_atomActor = makeSphereActor(m_atomPoints);
     renderer->AddActor(m_atomActor);
+    updateSiteHighlight();
     m_cellActor = lineActor(cellEdges(m_structure->lattice(), m_repeats), 0.75, 0.75, 0.8, 1.5);
     renderer->AddActor(m_cellActor);
     if (m_bondsVisible) {
@@ -267,15 +260,6 @@ void CrystalView::rebuildScene() {
         renderer->AddActor(m_bondActor);
     }
     m_bridge->requestRender();
-}
-
-// Level of detail while the camera moves: the glyphs are instanced, but a software rasteriser
-// (llvmpipe under Xvfb) still pays per triangle, so big blocks drop to coarse spheres until the
-// drag ends.
-void CrystalView::onInteraction(bool active) {
-    if (!m_atomSphere || m_atoms.size() <= 4000) return;
-    setSphereResolution(m_atomSphere, active ? 6 : m_stillResolution);
-    if (!active) m_bridge->requestRender();
 }
 
 void CrystalView::updateLegend() {
@@ -318,6 +302,37 @@ Eigen::Vector3d CrystalView::blockCentre() const {
     return m_structure->lattice().toCartesian(half);
 }
 
+std::vector<int> CrystalView::pickedSites() const {
+    std::vector<int> sites;
+    for (const Pick& p : m_picks) sites.push_back(p.site);
+    std::sort(sites.begin(), sites.end());
+    sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+    return sites;
+}
+
+void CrystalView::setHighlightedSites(const std::vector<int>& sites) {
+    std::vector<int> sorted = sites;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    if (sorted == m_highlightedSites) return;
+    m_highlightedSites = std::move(sorted);
+    updateSiteHighlight();
+    m_bridge->requestRender();
+}
+
+void CrystalView::updateSiteHighlight() {
+    if (m_siteHighlightActor) m_bridge->renderer()->RemoveActor(m_siteHighlightActor);
+    m_siteHighlightActor = nullptr;
+    std::vector<DisplayedAtom> highlighted;
+    for (const DisplayedAtom& a : m_atoms)
+        if (std::binary_search(m_highlightedSites.begin(), m_highlightedSites.end(), a.site))
+            highlighted.push_back(a);
+    m_highlightedAtomCount = static_cast<int>(highlighted.size());
+    if (highlighted.empty()) return;
+    m_siteHighlightActor = shellActor(highlighted, 1.25, {255, 90, 220}, 0.5);
+    m_bridge->renderer()->AddActor(m_siteHighlightActor);
+}
+
 void CrystalView::setPicks(const PickTriple& picks) {
     m_picks.assign(picks.begin(), picks.end());
     updateSelection();
@@ -345,7 +360,7 @@ int CrystalView::atomAt(const QPointF& widgetPos) const {
     };
     const Eigen::Vector3d nearPoint = unproject(0.0);
     const Eigen::Vector3d dir = (unproject(1.0) - nearPoint).normalized();
-    // Exact ray–sphere intersection: glyph instances are not cells a vtkCellPicker could report,
+    // Exact ray–sphere intersection: impostor spheres are not cells a vtkCellPicker could report,
     // and the analytic test is as fast for 20,000 spheres as a hardware pick.
     int best = -1;
     double bestT = std::numeric_limits<double>::infinity();

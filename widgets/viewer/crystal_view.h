@@ -23,7 +23,6 @@ class vtkActor;
 class vtkActor2D;
 class vtkOrientationMarkerWidget;
 class vtkPolyData;
-class vtkSphereSource;
 class vtkTextActor;
 
 namespace cw {
@@ -50,15 +49,23 @@ public:
     /// from the slice's volume-normalised cell to the displayed one.
     void setSliceParameters(const SliceParameters& parameters);
 
-    /// The displayed atoms, in the order of the glyph mapper's points.
+    /// The displayed atoms, in the order of the sphere mapper's points.
     const std::vector<DisplayedAtom>& atoms() const { return m_atoms; }
-    /// Spheres in the scene (points fed to the atoms' glyph mapper).
+    /// Spheres in the scene (points fed to the atoms' sphere mapper).
     int sphereCount() const;
     /// Displayed atoms currently highlighted as lying on the plane.
     int inPlaneCount() const { return m_inPlaneCount; }
 
     /// The current picks (0–3), in pick order.
     const std::vector<Pick>& picks() const { return m_picks; }
+    /// The sites of the current picks, ascending, without repeats.
+    std::vector<int> pickedSites() const;
+    /// Highlights every displayed image of these sites (the Structure panel's selection), in a
+    /// colour of its own; an empty list clears it. Independent of the picks.
+    void setHighlightedSites(const std::vector<int>& sites);
+    const std::vector<int>& highlightedSites() const { return m_highlightedSites; }
+    /// Displayed atoms under the site highlight.
+    int highlightedAtomCount() const { return m_highlightedAtomCount; }
     /// Sets three picks programmatically (as three clicks would).
     void setPicks(const PickTriple& picks);
     void clearPicks();
@@ -114,12 +121,10 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void onInteraction(bool active);
-    void onStartInteraction() { onInteraction(true); }
-    void onEndInteraction() { onInteraction(false); }
     void onClicked(const QPointF& pos, Qt::KeyboardModifiers modifiers);
     void rebuildScene();
     void updateSelection();
+    void updateSiteHighlight();
     void updateLegend();
     double cellLengthFactor() const;
     Eigen::Vector3d blockCentre() const;
@@ -137,12 +142,12 @@ private:
     std::vector<Pick> m_picks;
     std::optional<PlaneFrame> m_frame;
     int m_inPlaneCount = 0;
+    std::vector<int> m_highlightedSites;
+    int m_highlightedAtomCount = 0;
     QString m_selectionText;
 
     vtkSmartPointer<vtkActor> m_atomActor;
     vtkSmartPointer<vtkPolyData> m_atomPoints;
-    vtkSmartPointer<vtkSphereSource> m_atomSphere;
-    int m_stillResolution = 18;
     vtkSmartPointer<vtkActor> m_bondActor;
     vtkSmartPointer<vtkActor> m_cellActor;
     vtkSmartPointer<vtkActor> m_planeActor;
@@ -150,6 +155,7 @@ private:
     vtkSmartPointer<vtkActor> m_planeInBlock;
     vtkSmartPointer<vtkActor> m_inPlaneActor;
     vtkSmartPointer<vtkActor> m_pickActor;
+    vtkSmartPointer<vtkActor> m_siteHighlightActor;
     std::array<vtkSmartPointer<vtkTextActor>, 3> m_pickLabels;
     vtkSmartPointer<vtkTextActor> m_infoText;
     std::vector<vtkSmartPointer<vtkTextActor>> m_legend;

@@ -3,13 +3,12 @@
 #include <vtkActor.h>
 #include <vtkCellArray.h>
 #include <vtkFloatArray.h>
-#include <vtkGlyph3DMapper.h>
+#include <vtkOpenGLSphereMapper.h>
 #include <vtkPlaneSource.h>
 #include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
 #include <vtkProperty.h>
-#include <vtkSphereSource.h>
 #include <vtkUnsignedCharArray.h>
 #include <algorithm>
 #include <cmath>
@@ -79,38 +78,22 @@ vtkSmartPointer<vtkPolyData> atomPoints(const std::vector<DisplayedAtom>& atoms,
         radius->SetValue(id, static_cast<float>(atoms[i].radius * radiusFactor));
         for (int c = 0; c < 3; ++c) color->SetTypedComponent(id, c, atoms[i].color[c]);
     }
+    // VTK 9.1's sphere mapper draws the points of vertex cells only: one cell per atom.
+    vtkNew<vtkCellArray> vertices;
+    vertices->AllocateExact(static_cast<vtkIdType>(atoms.size()), static_cast<vtkIdType>(atoms.size()));
+    for (vtkIdType i = 0; i < static_cast<vtkIdType>(atoms.size()); ++i) vertices->InsertNextCell(1, &i);
     auto data = vtkSmartPointer<vtkPolyData>::New();
     data->SetPoints(points);
+    data->SetVerts(vertices);
     data->GetPointData()->AddArray(radius);
     data->GetPointData()->AddArray(color);
     return data;
 }
 
-vtkSmartPointer<vtkSphereSource> makeSphereSource(int resolution) {
-    auto sphere = vtkSmartPointer<vtkSphereSource>::New();
-    sphere->SetRadius(1.0);  // scaled per glyph by the "radius" array
-    setSphereResolution(sphere, resolution);
-    return sphere;
-}
-
-void setSphereResolution(vtkSphereSource* sphere, int resolution) {
-    sphere->SetThetaResolution(resolution);
-    sphere->SetPhiResolution(std::max(4, resolution * 3 / 4));
-}
-
-vtkSmartPointer<vtkActor> makeSphereActor(vtkPolyData* points, int resolution) {
-    return makeSphereActor(points, makeSphereSource(resolution));
-}
-
-vtkSmartPointer<vtkActor> makeSphereActor(vtkPolyData* points, vtkSphereSource* sphere) {
-    vtkNew<vtkGlyph3DMapper> mapper;
+vtkSmartPointer<vtkActor> makeSphereActor(vtkPolyData* points) {
+    vtkNew<vtkOpenGLSphereMapper> mapper;
     mapper->SetInputData(points);
-    mapper->SetSourceConnection(sphere->GetOutputPort());
     mapper->SetScaleArray("radius");
-    mapper->SetScaleModeToScaleByMagnitude();
-    mapper->SetScaleFactor(1.0);
-    mapper->ScalingOn();
-    mapper->OrientOff();
     mapper->SetScalarModeToUsePointFieldData();
     mapper->SelectColorArray("color");
     mapper->SetColorModeToDirectScalars();

@@ -1,7 +1,10 @@
 #pragma once
-// Builds the VTK pieces of the crystal scene from engine data: instanced atom spheres
-// (vtkGlyph3DMapper: one sphere source drawn once per atom, so a 20,000-atom supercell is a
-// single draw call), bonds, unit-cell edges and the translucent plane quad.
+// Builds the VTK pieces of the crystal scene from engine data: atom spheres, bonds, unit-cell
+// edges and the translucent plane quad. Atoms are sphere impostors (vtkOpenGLSphereMapper: one
+// point per atom, expanded to a screen-aligned quad whose fragments ray-cast the exact sphere and
+// write its depth), so a 20,000-atom supercell is 20,000 points rather than millions of
+// triangles: software GL (llvmpipe under Xvfb) draws it in tens of milliseconds, and spheres stay
+// round at any export resolution.
 
 #include <vtkSmartPointer.h>
 #include <Eigen/Core>
@@ -14,7 +17,6 @@
 
 class vtkActor;
 class vtkPolyData;
-class vtkSphereSource;
 
 namespace cw {
 
@@ -39,24 +41,14 @@ std::vector<DisplayedAtom> displayedAtoms(const Structure& structure,
                                           const std::array<int, 3>& repeats);
 
 /// Points with "radius" (float) and "color" (RGB bytes) point arrays, one point per atom, as the
-/// input of a glyph mapper. `radiusFactor` scales every radius (1 for the atoms; > 1 for
+/// input of a sphere mapper. `radiusFactor` scales every radius (1 for the atoms; > 1 for
 /// highlight shells).
 vtkSmartPointer<vtkPolyData> atomPoints(const std::vector<DisplayedAtom>& atoms,
                                         double radiusFactor = 1.0);
 
-/// The unit sphere every atom glyph instances; `resolution` is its theta resolution (phi ¾ of
-/// it).
-vtkSmartPointer<vtkSphereSource> makeSphereSource(int resolution);
-/// Sets a sphere source's resolution as makeSphereSource does.
-void setSphereResolution(vtkSphereSource* sphere, int resolution);
-
-/// An actor drawing a copy of `sphere` per point of `points` (scaled by "radius", coloured by
-/// "color") through a vtkGlyph3DMapper.
-vtkSmartPointer<vtkActor> makeSphereActor(vtkPolyData* points, vtkSphereSource* sphere);
-
-/// An actor drawing a sphere per point of `points` (scaled by "radius", coloured by "color")
-/// through a vtkGlyph3DMapper; `resolution` is the sphere's theta resolution.
-vtkSmartPointer<vtkActor> makeSphereActor(vtkPolyData* points, int resolution = 16);
+/// An actor drawing an exact sphere per point of `points` (radius from "radius" in Å, colour
+/// from "color"), as impostors.
+vtkSmartPointer<vtkActor> makeSphereActor(vtkPolyData* points);
 
 /// Bond lines between atoms closer than (r₁ + r₂)·tolerance (covalent radii), among the given
 /// atoms only (no bonds across the displayed block's border). Grid binning: O(N).

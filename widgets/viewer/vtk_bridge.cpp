@@ -14,6 +14,7 @@
 #include <QOpenGLContext>
 #include <QOpenGLExtraFunctions>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cstring>
 
 namespace cw {
@@ -30,6 +31,10 @@ VtkBridge::VtkBridge(QWidget* parent) : QOpenGLWidget(parent) {
     m_renderWindow->SetFrameBlitModeToNoBlit();
     m_renderWindow->SetOwnContext(0);
     m_renderWindow->SetForceMaximumHardwareLineWidth(1);
+    m_renderWindow->SetMultiSamples(0);  // interactive frames; refine() multisamples
+    m_refineTimer.setSingleShot(true);
+    m_refineTimer.setInterval(kRefineDelayMs);
+    connect(&m_refineTimer, &QTimer::timeout, this, &VtkBridge::refine);
     m_renderWindow->AddRenderer(m_renderer);
     m_renderWindow->SetInteractor(m_interactor);
     m_interactor->SetRenderWindow(m_renderWindow);
@@ -46,6 +51,11 @@ VtkBridge::VtkBridge(QWidget* parent) : QOpenGLWidget(parent) {
     m_renderWindow->AddObserver(vtkCommand::WindowIsCurrentEvent, isCurrent);
     isCurrent->Delete();
     m_renderWindow->AddObserver(vtkCommand::WindowFrameEvent, this, &VtkBridge::onFrame);
+    // The interactor style renders synchronously inside event handlers (a click's release renders
+    // once in the style, again when the pick changes the scene): turn its renders into requests,
+    // so that all the changes of one event become one frame in paintGL.
+    m_interactor->EnableRenderOff();
+    m_interactor->AddObserver(vtkCommand::RenderEvent, this, &VtkBridge::requestRender);
 }
 
 VtkBridge::~VtkBridge() {
@@ -82,6 +92,18 @@ void VtkBridge::requestRender() {
     update();
 }
 
+void VtkBridge::setAntiAliasingSamples(int samples) {
+    m_samples = std::max(0, samples);
+    requestRender();
+}
+
+void VtkBridge::refine() {
+    if (m_refined || m_samples == 0 || !m_initialized || !isVisible()) return;
+    m_refining = true;
+    m_dirty = true;
+    update();
+}
+
 QPointF VtkBridge::toDisplay(const QPointF& p) const {
     const double r = pixelRatio();
     const int h = static_cast<int>(height() * r);
@@ -111,6 +133,10 @@ void VtkBridge::onFrame() {
     // Hardware picking renders double-buffered with swapping off: not a picture to show.
     if (m_renderWindow->GetDoubleBuffer() && !m_renderWindow->GetSwapBuffers()) return;
     m_dirty = false;
+    // Any frame but the refinement (a drag renders through the interactor, outside paintGL)
+    // leaves an aliased picture: refine it once the scene stays still.
+    m_refined = m_refining;
+    if (!m_refining) m_refineTimer.start();
     if (!m_inPaint) update();
 }
 
@@ -149,7 +175,10 @@ void VtkBridge::paintGL() {
     if (!m_initialized) return;
     m_inPaint = true;
     if (m_dirty) {
-        m_interactor->Render();
+        if (m_refining) m_renderWindow->SetMultiSamples(m_samples);
+        m_renderWindow->Render();
+        if (m_refining) m_renderWindow->SetMultiSamples(0);
+        m_refining = false;
         m_dirty = false;
     }
     m_inPaint = false;
@@ -188,7 +217,9 @@ QImage VtkBridge::renderToImage(int width, int height) {
     const int oldWidth = current[0], oldHeight = current[1];
     m_inPaint = true;
     m_renderWindow->SetSize(width, height);
+    m_renderWindow->SetMultiSamples(m_samples);
     m_renderWindow->Render();
+    m_renderWindow->SetMultiSamples(0);
     vtkNew<vtkWindowToImageFilter> grab;
     grab->SetInput(m_renderWindow);
     grab->SetInputBufferTypeToRGB();
