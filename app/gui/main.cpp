@@ -16,6 +16,7 @@
 #include "main_window.h"
 #include "panels/crystens_panel.h"
 #include "panels/slice_panel.h"
+#include "panels/structure_panel.h"
 #include "viewer/crystal_view.h"
 #include "viewer/figure_export.h"
 #include "viewer/vtk_bridge.h"
@@ -32,6 +33,12 @@ bool parsePicks(const QString& text, cw::PickTriple& picks) {
         if (!ok || picks[static_cast<std::size_t>(i)].site < 0) return false;
     }
     return true;
+}
+
+// Ends the event loop with `code` once it runs: the export can finish inside setPicks, before
+// app.exec() has started (an exit() then would be lost).
+void exitSoon(int code) {
+    QMetaObject::invokeMethod(qApp, [code] { QApplication::exit(code); }, Qt::QueuedConnection);
 }
 
 bool wantsFlag(int argc, char** argv, const char* flag) {
@@ -87,6 +94,10 @@ int main(int argc, char** argv) {
         "REAL,GENERATED");
     QCommandLineOption propsRun(
         "props-run", "Show the property-prediction run <dir> in the Properties panel.", "dir");
+    QCommandLineOption select(
+        "select", "Select sites in the Structure panel (and light them up in the 3D view): "
+        "indices and element symbols, e.g. 0,3 or Fe.", "SITES");
+    parser.addOption(select);
     parser.addOption(cells);
     parser.addOption(evaluate);
     parser.addOption(propsRun);
@@ -169,7 +180,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     window.show();
-    if (parser.isSet(pick) && opened) window.crystalView()->setPicks(picks);
     cw::EvaluationController* evaluator = window.evaluationController();
     if (parser.isSet(evaluate)) {
         evaluator->setErrorDialogs(!batch);
@@ -191,15 +201,15 @@ int main(int argc, char** argv) {
                                  }
                                  cw::exportFigures(dir, *window.crystalView(), slice,
                                                    panel->colorMap(), crysTens, viewWidth);
-                                 QApplication::exit(0);
+                                 exitSoon(0);
                              } catch (const cw::Error& e) {
                                  std::fprintf(stderr, "crystal-workbench: %s\n", e.what());
-                                 QApplication::exit(1);
+                                 exitSoon(1);
                              }
                          });
         QObject::connect(panel, &cw::SlicePanel::sliceFailed, &window, [](const QString& message) {
             std::fprintf(stderr, "crystal-workbench: no slice: %s\n", qPrintable(message));
-            QApplication::exit(1);
+            exitSoon(1);
         });
     } else if (parser.isSet(screenshot)) {
         const QString path = parser.value(screenshot);
@@ -221,6 +231,16 @@ int main(int argc, char** argv) {
                              [&window, shoot] { QTimer::singleShot(1500, &window, shoot); });
         } else {
             QTimer::singleShot(1500, &window, shoot);
+        }
+    }
+    // After the export's connections: a fast slice is ready before setPicks returns.
+    if (parser.isSet(pick) && opened) window.crystalView()->setPicks(picks);
+    // After the picks, which select their own rows.
+    if (parser.isSet(select) && opened) {
+        QString error;
+        if (!window.structurePanel()->selectSpec(parser.value(select), &error)) {
+            std::fprintf(stderr, "crystal-workbench: --select: %s\n", qPrintable(error));
+            if (batch) return 2;
         }
     }
     return app.exec();

@@ -139,7 +139,7 @@ void MainWindow::buildDocks() {
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     splitDockWidget(crysTens, collection, Qt::Horizontal);
     splitDockWidget(collection, messages, Qt::Vertical);
-    resizeDocks({structure, slice}, {300, 560}, Qt::Vertical);
+    resizeDocks({structure, slice}, {360, 500}, Qt::Vertical);
     resizeDocks({slice}, {400}, Qt::Horizontal);
     resizeDocks({crysTens}, {340}, Qt::Vertical);
     resizeDocks({crysTens, collection}, {660, 380}, Qt::Horizontal);
@@ -157,6 +157,8 @@ void MainWindow::buildDocks() {
         dock(m_propertiesPanel, "Properties", "propertiesDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(crysTens, properties);
     for (QDockWidget* front : {crysTens, collection, slice}) front->raise();
+    // Again once the tabs exist: tabifying re-divides the right column.
+    resizeDocks({structure, slice}, {360, 500}, Qt::Vertical);
     m_defaultState = saveState(kLayoutVersion);
 }
 

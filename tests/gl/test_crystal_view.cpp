@@ -401,6 +401,35 @@ private Q_SLOTS:
         }
     }
 
+    // A change is answered by an aliased frame at once; a still scene is refined with MSAA, which
+    // changes the pixels along sphere edges and leaves the rest of the picture alone.
+    void stillSceneIsRefinedWithAntiAliasing() {
+        cw::CrystalView view;
+        view.resize(640, 480);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setStructure(cw::readStructure(kLiFePO4.toStdString()));
+        view.bridge()->requestRender();
+        const QImage aliased = view.grabView();
+        QVERIFY(!view.bridge()->isRefined());
+        QTRY_VERIFY_WITH_TIMEOUT(view.bridge()->isRefined(), 5000);
+        const QImage refined = view.grabView();  // not dirty: the refined frame, blitted again
+        QVERIFY(view.bridge()->isRefined());
+        QCOMPARE(refined.size(), aliased.size());
+        qint64 changed = 0;
+        for (int y = 0; y < refined.height(); ++y)
+            for (int x = 0; x < refined.width(); ++x)
+                changed += refined.pixel(x, y) != aliased.pixel(x, y);
+        const qint64 all = qint64(refined.width()) * refined.height();
+        qInfo("MSAA refinement changed %lld of %lld pixels", changed, all);
+        QVERIFY2(changed > 300 && changed < all / 5, qPrintable(QString::number(changed)));
+        // Turned off, nothing is refined.
+        view.bridge()->setAntiAliasingSamples(0);
+        view.grabView();
+        QTest::qWait(cw::VtkBridge::kRefineDelayMs * 2);
+        QVERIFY(!view.bridge()->isRefined());
+    }
+
     // The Structure panel's rows and the 3D view share one selection.
     void siteTableAndViewShareTheSelection() {
         cw::MainWindow window;

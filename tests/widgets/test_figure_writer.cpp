@@ -89,7 +89,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(cw::ValueError, panel.exportFigure(dir.filePath("x.png")));
         QSignalSpy ready(&panel, &cw::SlicePanel::sliceReady);
         panel.setPicks(naclPicks());
-        QVERIFY(ready.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty(), 5000);
         for (int width : {300, 2400})
             checkFigures([&](const QString& path, int w) { panel.exportFigure(path, w ? w : 1200); },
                          dir.path(), QString("slice%1").arg(width), width);

@@ -99,6 +99,21 @@ private Q_SLOTS:
         QCOMPARE(planeRequested.at(0).at(1).toInt(), 2);
         QCOMPARE(planeRequested.at(0).at(2).toInt(), 3);
 
+        // Typed: indices and element symbols mixed; a bad item is named and changes nothing.
+        changed.clear();
+        QVERIFY(panel.selectSpec("1, O"));
+        QCOMPARE(panel.selectedSites(), (std::vector<int>{1, 2, 3, 4, 5}));
+        QCOMPARE(changed.count(), 1);
+        QString error;
+        QVERIFY(!panel.selectSpec("0,Fe", &error));
+        QCOMPARE(error, QString("the crystal has no Fe site"));
+        QVERIFY(!panel.selectSpec("6", &error));
+        QCOMPARE(error, QString("site 6 is out of range (0–5)"));
+        QVERIFY(!panel.selectSpec("Ti,xyz", &error));
+        QCOMPARE(error, QString("“xyz” is neither a site index nor an element"));
+        QCOMPARE(panel.selectedSites(), (std::vector<int>{1, 2, 3, 4, 5}));
+        QCOMPARE(changed.count(), 1);
+
         // A new crystal starts with nothing selected.
         panel.showStructure(cw::test::rockSaltNaCl(), "Fm-3m (225)");
         QVERIFY(panel.selectedSites().empty());

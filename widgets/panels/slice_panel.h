@@ -82,7 +82,8 @@ public:
     static QImage toQImage(const Image& image, ColorMap map);
 
 Q_SIGNALS:
-    /// A slice for the latest request arrived (stale ones never emit).
+    /// A slice for the latest request arrived (stale ones never emit). A fast slice is emitted
+    /// before the call that asked for it (setPicks, a parameter change) returns: connect first.
     void sliceReady(const cw::SliceResult& result);
     /// The latest request failed (collinear picks, bad parameters…).
     void sliceFailed(const QString& message);

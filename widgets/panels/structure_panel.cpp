@@ -148,14 +148,56 @@ void StructurePanel::setSelectedSites(const std::vector<int>& sites) {
     updatePlaneButton();
 }
 
-void StructurePanel::selectElement(int z) {
+void StructurePanel::selectSites(const std::vector<int>& sites) {
     QItemSelection selection;
-    for (int row = 0; row < static_cast<int>(m_siteZ.size()); ++row)
-        if (m_siteZ[static_cast<std::size_t>(row)] == z)
+    for (int row : sites)
+        if (row >= 0 && row < m_sites->rowCount())
             selection.select(m_sites->model()->index(row, 0),
                              m_sites->model()->index(row, m_sites->columnCount() - 1));
     // Emits through onRowsSelected, as a selection made by hand does.
     m_sites->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+    if (!selection.isEmpty()) m_sites->scrollTo(selection.first().topLeft());
+}
+
+void StructurePanel::selectElement(int z) {
+    std::vector<int> sites;
+    for (int row = 0; row < static_cast<int>(m_siteZ.size()); ++row)
+        if (m_siteZ[static_cast<std::size_t>(row)] == z) sites.push_back(row);
+    selectSites(sites);
+}
+
+bool StructurePanel::selectSpec(const QString& spec, QString* error) {
+    std::set<int> sites;
+    for (const QString& raw : spec.split(',', Qt::SkipEmptyParts)) {
+        const QString item = raw.trimmed();
+        bool isIndex = false;
+        const int index = item.toInt(&isIndex);
+        QString problem;
+        if (isIndex) {
+            if (index >= 0 && index < static_cast<int>(m_siteZ.size()))
+                sites.insert(index);
+            else
+                problem = QString("site %1 is out of range (0–%2)").arg(index).arg(m_siteZ.size() - 1);
+        } else {
+            const std::optional<int> z = findAtomicNumber(item.toStdString());
+            bool found = false;
+            for (int row = 0; z && row < static_cast<int>(m_siteZ.size()); ++row)
+                if (m_siteZ[static_cast<std::size_t>(row)] == *z) {
+                    sites.insert(row);
+                    found = true;
+                }
+            if (!z)
+                problem = QString("“%1” is neither a site index nor an element").arg(item);
+            else if (!found)
+                problem = QString("the crystal has no %1 site").arg(item);
+        }
+        if (!problem.isEmpty()) {
+            if (error) *error = problem;
+            return false;
+        }
+    }
+    selectSites({sites.begin(), sites.end()});
+    return true;
 }
 
 void StructurePanel::onRowsSelected() {

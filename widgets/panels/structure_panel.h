@@ -30,8 +30,14 @@ public:
     /// Selects these rows (others deselected) without emitting siteSelectionChanged: the view's
     /// picks shown in the table. Out-of-range indices are ignored.
     void setSelectedSites(const std::vector<int>& sites);
+    /// Selects these sites as the user's selection (emits siteSelectionChanged).
+    void selectSites(const std::vector<int>& sites);
     /// Selects every site of element `z` as the user's selection (emits siteSelectionChanged).
     void selectElement(int z);
+    /// Selects what a comma-separated text names: site indices ("0,3") and element symbols
+    /// ("Fe" = every Fe site), mixed freely. False, with `error` naming the bad item (an index out
+    /// of range, an element not in the crystal, a word that is neither), and nothing changed.
+    bool selectSpec(const QString& spec, QString* error = nullptr);
 
 Q_SIGNALS:
     /// The user changed the selection of rows.

@@ -317,7 +317,7 @@ void CrystalView::setHighlightedSites(const std::vector<int>& sites) {
     if (sorted == m_highlightedSites) return;
     m_highlightedSites = std::move(sorted);
     updateSiteHighlight();
-    m_bridge->requestRender();
+    updateSelection();  // its text names the highlight
 }
 
 void CrystalView::updateSiteHighlight() {
@@ -329,7 +329,7 @@ void CrystalView::updateSiteHighlight() {
             highlighted.push_back(a);
     m_highlightedAtomCount = static_cast<int>(highlighted.size());
     if (highlighted.empty()) return;
-    m_siteHighlightActor = shellActor(highlighted, 1.25, {255, 90, 220}, 0.5);
+    m_siteHighlightActor = shellActor(highlighted, 1.5, {255, 70, 230}, 0.6);
     m_bridge->renderer()->AddActor(m_siteHighlightActor);
 }
 
@@ -502,6 +502,18 @@ void CrystalView::updateSelection() {
         lines << QString("Plane: %1 displayed atoms within %2 Å")
                      .arg(m_inPlaneCount)
                      .arg(tolerance, 0, 'f', 3);
+    }
+    if (!m_highlightedSites.empty()) {
+        QStringList names;
+        for (int site : m_highlightedSites) {
+            if (site < 0 || site >= static_cast<int>(m_structure->size())) continue;
+            const QString symbol = element(m_structure->site(static_cast<std::size_t>(site)).z).symbol;
+            if (!names.contains(symbol)) names << symbol;
+        }
+        lines << QString("Selected sites: %1 %2 (%3 displayed atoms)")
+                     .arg(m_highlightedSites.size())
+                     .arg(names.join(", "))
+                     .arg(m_highlightedAtomCount);
     }
     if (m_picks.empty()) lines << "Click an atom to pick it; shift-click adds; Esc clears";
     m_selectionText = lines.join('\n');
