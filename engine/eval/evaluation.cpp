@@ -32,27 +32,46 @@ void checkInputs(const EvalImages& real, const EvalImages& generated) {
     }
 }
 
-/// Blobs on channel 0 of every image of both sets, in parallel; {real, generated}.
+/// Blobs on channel 0 of every image of both sets, in parallel; {real, generated}. With
+/// `realCounts` given, only the generated images are counted.
 std::pair<std::vector<double>, std::vector<double>> countAtoms(
     const EvalImages& real, const EvalImages& generated, const EvaluationOptions& options,
-    ProgressSink* progress, const std::atomic<bool>* cancel) {
+    const std::vector<double>* realCounts, ProgressSink* progress,
+    const std::atomic<bool>* cancel) {
+    const std::size_t first = realCounts ? real.count() : 0;
     const std::size_t total = real.count() + generated.count();
     std::vector<double> counts(total, 0.0);
+    if (realCounts) std::copy(realCounts->begin(), realCounts->end(), counts.begin());
     std::mutex progressMutex;
     std::int64_t done = 0;
-    parallelFor(total, options.threads, [&](std::size_t i) {
+    parallelFor(total - first, options.threads, [&](std::size_t k) {
         if (cancelled(cancel)) return;
+        const std::size_t i = first + k;
         const bool isReal = i < real.count();
         const EvalImages& set = isReal ? real : generated;
         const std::size_t index = isReal ? i : i - real.count();
         counts[i] = static_cast<double>(countBlobs(set.channelImage(index, 0), options.counting));
         if (progress) {
             const std::lock_guard lock(progressMutex);
-            report(progress, "count", ++done, static_cast<std::int64_t>(total));
+            report(progress, "count", ++done, static_cast<std::int64_t>(total - first));
         }
     });
     const auto split = counts.begin() + static_cast<std::ptrdiff_t>(real.count());
     return {std::vector<double>(counts.begin(), split), std::vector<double>(split, counts.end())};
+}
+
+/// The usable cached measures for `real`, or throws: a cache of other images or of another
+/// extractor would give silently wrong figures.
+void checkReference(const ReferenceMeasures& reference, const EvalImages& real,
+                    const EvaluationOptions& options, const FeatureExtractor* extractor) {
+    const bool countsOk = !options.countAtoms || reference.atomCounts.size() == real.count();
+    const bool featuresOk =
+        !extractor || (static_cast<std::size_t>(reference.features.rows()) == real.count() &&
+                       reference.extractor == extractor->name());
+    if (reference.count != real.count() || !countsOk || !featuresOk)
+        throw ValueError("The cached reference measures (" + std::to_string(reference.count) +
+                         " images, extractor '" + reference.extractor + "') do not belong to these " +
+                         std::to_string(real.count()) + " real images and options.");
 }
 
 /// Passes the extractor's "features" events on as one stage over both sets.
@@ -86,10 +105,25 @@ FrechetResult frechetResult(const Eigen::MatrixXd& real, const Eigen::MatrixXd& 
     return r;
 }
 
+ReferenceMeasures measureReference(const EvalImages& real, const EvaluationOptions& options,
+                                   FeatureExtractor* extractor) {
+    ReferenceMeasures m;
+    m.count = real.count();
+    if (options.countAtoms)
+        m.atomCounts = countAtoms(real, EvalImages{}, options, nullptr, nullptr, nullptr).first;
+    if (extractor) {
+        m.features = extractor->extract(real);
+        m.extractor = extractor->name();
+    }
+    return m;
+}
+
 EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& generated,
                                    const EvaluationOptions& options, FeatureExtractor* extractor,
                                    ProgressSink* progress, const std::atomic<bool>* cancel) {
     checkInputs(real, generated);
+    const ReferenceMeasures* cached = options.reference;
+    if (cached) checkReference(*cached, real, options, extractor);
     EvaluationResult result;
     result.realCount = real.count();
     result.generatedCount = generated.count();
@@ -99,7 +133,8 @@ EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& gen
     };
 
     if (options.countAtoms) {
-        auto [realCounts, generatedCounts] = countAtoms(real, generated, options, progress, cancel);
+        auto [realCounts, generatedCounts] = countAtoms(
+            real, generated, options, cached ? &cached->atomCounts : nullptr, progress, cancel);
         if (stop()) return result;
         result.realAtomCounts = std::move(realCounts);
         result.generatedAtomCounts = std::move(generatedCounts);
@@ -109,10 +144,11 @@ EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& gen
 
     Eigen::MatrixXd realFeatures, generatedFeatures;
     if (extractor) {
-        const auto nReal = static_cast<std::int64_t>(real.count());
+        const auto nReal = cached ? 0 : static_cast<std::int64_t>(real.count());
         const auto total = nReal + static_cast<std::int64_t>(generated.count());
         OffsetProgress realProgress(progress, 0, total), generatedProgress(progress, nReal, total);
-        realFeatures = extractor->extract(real, progress ? &realProgress : nullptr, cancel);
+        realFeatures = cached ? cached->features
+                              : extractor->extract(real, progress ? &realProgress : nullptr, cancel);
         if (stop()) return result;
         generatedFeatures =
             extractor->extract(generated, progress ? &generatedProgress : nullptr, cancel);

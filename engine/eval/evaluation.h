@@ -19,6 +19,8 @@
 
 namespace cw {
 
+struct ReferenceMeasures;
+
 /// What to compute.
 struct EvaluationOptions {
     /// Blob counting on channel 0; blobSigma should be the slices' σ in pixels (0.25 Å at 40 Å
@@ -28,7 +30,23 @@ struct EvaluationOptions {
     bool nearestNeighbours = true;
     KidOptions kid;  ///< subsets of min(N₁, N₂, maxSubsetSize)
     int threads = 0;  ///< 0 = all cores
+    /// The real images' counts and features measured before (measureReference with the same
+    /// counting options and extractor): only the generated images are measured. For repeated
+    /// comparisons against one reference, e.g. every sample grid of a training run.
+    const ReferenceMeasures* reference = nullptr;
 };
+
+/// What evaluateGenerated measures of the real images.
+struct ReferenceMeasures {
+    std::size_t count = 0;             ///< images measured
+    std::vector<double> atomCounts;    ///< per image; empty when counting was off
+    Eigen::MatrixXd features;          ///< one row per image; empty without an extractor
+    std::string extractor;             ///< the extractor's name
+};
+
+/// Counts (when options.countAtoms) and features (when `extractor` is given) of `real`.
+ReferenceMeasures measureReference(const EvalImages& real, const EvaluationOptions& options,
+                                   FeatureExtractor* extractor);
 
 /// FID and KID with the extractor and the counts that produced them.
 struct FrechetResult {

@@ -41,6 +41,9 @@ EvalLogRow SampleGridEvaluator::evaluate(std::int64_t step, const ImageStack& sa
         }
     }
     if (!m_extractor) m_extractor = makeSpectralExtractor();
+    // The reference never changes: count its atoms and extract its features once per run, not
+    // at every grid (the fit counter takes 0.1–0.2 s a dense 256² slice).
+    if (!m_measures) m_measures = measureReference(m_reference, m_options, m_extractor.get());
     EvalImages generated;
     for (int i = 0; i < samples.count; ++i)
         generated.append("step-" + std::to_string(step) + "[" + std::to_string(i) + "]",
@@ -48,6 +51,7 @@ EvalLogRow SampleGridEvaluator::evaluate(std::int64_t step, const ImageStack& sa
                          samples.values.data() + i * samples.itemSize());
     EvaluationOptions options = m_options;
     options.kid.maxSubsetSize = samples.count;
+    options.reference = &*m_measures;
     const EvaluationResult result = evaluateGenerated(m_reference, generated, options, m_extractor.get());
 
     EvalLogRow row;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "dataset/image_set.h"
@@ -15,7 +16,7 @@
 namespace cw::ml {
 
 /// Compares sample grids with a fixed reference: the first kReferenceImages items of `images`,
-/// read on the first evaluate(). Atom counts (with the data set's blob σ), the KS test and the
+/// read, counted and put through the extractor on the first evaluate(). Atom counts (with the data set's blob σ), the KS test and the
 /// Wasserstein-1 distance of the counts only for ECD slices, where blobs are atoms; FID and KID
 /// (10 subsets of the grid's size) on the spectral features, which need no download. Not
 /// thread-safe; `images` must outlive the evaluator.
@@ -36,6 +37,7 @@ private:
     const ImageSet& m_images;
     EvaluationOptions m_options;
     EvalImages m_reference;
+    std::optional<ReferenceMeasures> m_measures;  ///< of m_reference, measured once
     std::unique_ptr<FeatureExtractor> m_extractor;
 };
 

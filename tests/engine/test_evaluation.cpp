@@ -134,6 +134,43 @@ private Q_SLOTS:
         QVERIFY(self.frechet->kid < r.frechet->kid);
     }
 
+    // Counts and features of the real images measured once give the same figures as measuring
+    // them every time; a cache of other images is refused.
+    void cachedReferenceGivesTheSameResult() {
+        auto extractor = cw::makeSpectralExtractor();
+        cw::EvaluationOptions plain = options();
+        plain.nearestNeighbours = false;
+        const cw::EvaluationResult fresh =
+            cw::evaluateGenerated(m_train, m_val, plain, extractor.get());
+        const cw::ReferenceMeasures measures = cw::measureReference(m_train, plain, extractor.get());
+        QCOMPARE(measures.count, m_train.count());
+        QCOMPARE(measures.atomCounts, fresh.realAtomCounts);
+        QCOMPARE(measures.extractor, fresh.frechet->extractor);
+        cw::EvaluationOptions cachedOptions = plain;
+        cachedOptions.reference = &measures;
+        Recorder progress;
+        const cw::EvaluationResult cached =
+            cw::evaluateGenerated(m_train, m_val, cachedOptions, extractor.get(), &progress);
+        QCOMPARE(cached.realAtomCounts, fresh.realAtomCounts);
+        QCOMPARE(cached.generatedAtomCounts, fresh.generatedAtomCounts);
+        QCOMPARE(cached.ks->statistic, fresh.ks->statistic);
+        QCOMPARE(cached.ks->pvalue, fresh.ks->pvalue);
+        QCOMPARE(*cached.wasserstein, *fresh.wasserstein);
+        QCOMPARE(cached.frechet->fid, fresh.frechet->fid);
+        QCOMPARE(cached.frechet->kid, fresh.frechet->kid);
+        // Only the generated images were counted and put through the extractor.
+        const auto n = static_cast<std::int64_t>(m_val.count());
+        QVERIFY(progress.saw("count", n, n));
+        QVERIFY(progress.saw("features", n, n));
+        QVERIFY(!progress.saw("count", n + static_cast<std::int64_t>(m_train.count()),
+                              n + static_cast<std::int64_t>(m_train.count())));
+        // Measures of the val images do not stand for the training images.
+        const cw::ReferenceMeasures wrong = cw::measureReference(m_val, plain, extractor.get());
+        cachedOptions.reference = &wrong;
+        QVERIFY_THROWS_EXCEPTION(cw::ValueError,
+                                 cw::evaluateGenerated(m_train, m_val, cachedOptions, extractor.get()));
+    }
+
     void optionsAndErrors() {
         cw::EvaluationOptions o = options();
         o.countAtoms = false;
