@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/complete_lines.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 
@@ -147,18 +148,8 @@ std::vector<EvalLogRow> readEvalLog(const std::string& runDir, std::vector<std::
     const std::string path = runEvalLogPath(runDir);
     std::vector<EvalLogRow> rows;
     if (!fs::exists(path)) return rows;
-    const std::string text = readFileToString(path);
-    std::size_t start = 0;
-    for (int lineNumber = 1; start < text.size(); ++lineNumber) {
-        const std::size_t newline = text.find('\n', start);
-        // Rows end with a newline, so a last line without one was cut off mid-write (a killed
-        // run): it is dropped silently, as metrics.csv's.
-        if (newline == std::string::npos) break;
-        std::string line = text.substr(start, newline - start);
-        start = newline + 1;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        if (lineNumber == 1 && line.rfind("step,", 0) == 0) continue;
+    forEachCompleteLine(readFileToString(path), [&](const std::string& line, int lineNumber) {
+        if (lineNumber == 1 && line.rfind("step,", 0) == 0) return;
         EvalLogRow row;
         const std::string reason = parseRow(line, row);
         if (reason.empty()) {
@@ -166,7 +157,7 @@ std::vector<EvalLogRow> readEvalLog(const std::string& runDir, std::vector<std::
         } else if (problems) {
             problems->push_back("eval.csv line " + std::to_string(lineNumber) + ": " + reason);
         }
-    }
+    });
     return rows;
 }
 

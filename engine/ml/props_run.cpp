@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/complete_lines.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "dataset/csv_reader.h"
@@ -133,14 +134,8 @@ std::vector<PropsEpochRow> readPropsMetrics(const std::string& runDir) {
     const std::string path = runMetricsPath(runDir);
     std::vector<PropsEpochRow> rows;
     if (!fs::exists(path)) return rows;
-    const std::string text = readFileToString(path);
-    std::size_t start = 0;
-    for (int lineNumber = 1; start < text.size(); ++lineNumber) {
-        const std::size_t newline = text.find('\n', start);
-        if (newline == std::string::npos) break;  // cut off by a kill mid-write
-        std::string line = text.substr(start, newline - start);
-        start = newline + 1;
-        if (line.empty() || (lineNumber == 1 && line.rfind("epoch", 0) == 0)) continue;
+    forEachCompleteLine(readFileToString(path), [&](const std::string& line, int lineNumber) {
+        if (lineNumber == 1 && line.rfind("epoch", 0) == 0) return;
         double values[5];
         std::size_t field = 0, pos = 0;
         bool ok = true;
@@ -155,7 +150,7 @@ std::vector<PropsEpochRow> readPropsMetrics(const std::string& runDir) {
             throw FormatError(path, "line " + std::to_string(lineNumber),
                               "expected epoch,train_loss,val_loss,lr,wall_s numbers, got \"" + line + "\"");
         rows.push_back({static_cast<int>(values[0]), values[1], values[2], values[3], values[4]});
-    }
+    });
     return rows;
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/complete_lines.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "ml/training_config.h"
@@ -195,25 +196,15 @@ std::vector<MetricRow> readMetrics(const std::string& runDir) {
     const std::string path = runMetricsPath(runDir);
     std::vector<MetricRow> rows;
     if (!fs::exists(path)) return rows;
-    const std::string text = readFileToString(path);
-    std::size_t start = 0;
-    for (int lineNumber = 1; start < text.size(); ++lineNumber) {
-        const std::size_t newline = text.find('\n', start);
-        // The trainer ends every row with a newline, so a last line without one was cut off
-        // by a kill mid-write: its fields may be incomplete even when they parse.
-        if (newline == std::string::npos) break;
-        std::string line = text.substr(start, newline - start);
-        start = newline + 1;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.empty()) continue;
-        if (lineNumber == 1 && line.rfind("step", 0) == 0) continue;  // the header
+    forEachCompleteLine(readFileToString(path), [&](const std::string& line, int lineNumber) {
+        if (lineNumber == 1 && line.rfind("step", 0) == 0) return;  // the header
         MetricRow row;
         if (!parseMetricLine(line, row))
             throw FormatError(
                 path, "line " + std::to_string(lineNumber),
                 "expected step,loss,lr,images_per_s,wall_s numbers, got \"" + line + "\"");
         rows.push_back(row);
-    }
+    });
     return rows;
 }
 
