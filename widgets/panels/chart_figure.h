@@ -1,7 +1,7 @@
 #pragma once
-// Shared plumbing of the Properties panel's charts: clearing a QChart, writing a chart built
-// afresh at a fixed logical size as a figure (the docked chart may be small or hidden), and the
-// Export… dialog (PNG, SVG, PDF or CSV) with its error message.
+// Shared plumbing of the charts (loss, evaluation, properties): clearing a QChart, writing a
+// chart built afresh at a fixed logical size as a figure (the docked chart may be small or
+// hidden), and the Export… dialog (PNG, SVG, PDF or CSV) with its error message.
 
 #include <QSizeF>
 #include <QString>

@@ -1,11 +1,10 @@
+#include "panels/chart_figure.h"
 #include "panels/count_histogram_chart.h"
 
 #include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
 #include <QCheckBox>
-#include <QFileDialog>
-#include <QGraphicsScene>
 #include <QHBoxLayout>
 #include <QLineSeries>
 #include <QMessageBox>
@@ -127,11 +126,7 @@ void CountHistogramChart::rebuild() {
 }
 
 void CountHistogramChart::fillChart(QChart& chart, QAreaSeries** keep) const {
-    chart.removeAllSeries();
-    for (QAbstractAxis* axis : chart.axes()) {
-        chart.removeAxis(axis);
-        delete axis;
-    }
+    clearChart(chart);
     if (keep) keep[Training] = keep[Generated] = nullptr;
     auto* xAxis = new QValueAxis;
     xAxis->setTitleText("atoms per slice");
@@ -194,20 +189,9 @@ void CountHistogramChart::fillChart(QChart& chart, QAreaSeries** keep) const {
 }
 
 void CountHistogramChart::exportFigure(const QString& path, int pngWidth) const {
-    // A chart of its own at the figure's logical size: the docked one may be small or hidden.
-    const QSizeF size(800, 500);
-    QGraphicsScene scene;
-    auto* chart = new QChart;  // owned by the scene
-    scene.addItem(chart);
-    chart->setBackgroundRoundness(0);
-    chart->legend()->setAlignment(Qt::AlignTop);
-    fillChart(*chart, nullptr);
-    chart->setTitle("Atoms per slice" +
-                    (m_notes.isEmpty() ? QString() : ": " + m_notes.join(", ")));
-    chart->setGeometry(QRectF(QPointF(0, 0), size));
-    writeFigure(path, size, pngWidth, [&](QPainter& painter, const QRectF& target) {
-        scene.render(&painter, target, QRectF(QPointF(0, 0), size));
-    });
+    writeChartFigure(path,
+                     "Atoms per slice" + (m_notes.isEmpty() ? QString() : ": " + m_notes.join(", ")),
+                     [this](QChart& chart) { fillChart(chart, nullptr); }, pngWidth);
 }
 
 void CountHistogramChart::exportCsv(const QString& path) const {
@@ -230,18 +214,9 @@ void CountHistogramChart::exportDialog() {
         QMessageBox::information(this, "Export histogram", "Evaluate generated slices first.");
         return;
     }
-    const QString path =
-        QFileDialog::getSaveFileName(this, "Export atoms-per-slice histogram", "atoms.png",
-                                     figureFileFilter() + ";;CSV table (*.csv)");
-    if (path.isEmpty()) return;
-    try {
-        if (path.endsWith(".csv", Qt::CaseInsensitive))
-            exportCsv(path);
-        else
-            exportFigure(path);
-    } catch (const Error& e) {
-        QMessageBox::warning(this, "Export histogram", QString::fromStdString(e.what()));
-    }
+    chartExportDialog(
+        this, "Export atoms-per-slice histogram", "atoms.png",
+        [this](const QString& p) { exportFigure(p); }, [this](const QString& p) { exportCsv(p); });
 }
 
 }  // namespace cw

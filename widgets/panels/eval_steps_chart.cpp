@@ -1,10 +1,9 @@
+#include "panels/chart_figure.h"
 #include "panels/eval_steps_chart.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QGraphicsScene>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
@@ -165,11 +164,7 @@ void EvalStepsChart::rebuild() {
 }
 
 void EvalStepsChart::fillChart(QChart& chart, QLineSeries** keep) const {
-    chart.removeAllSeries();
-    for (QAbstractAxis* axis : chart.axes()) {
-        chart.removeAxis(axis);
-        delete axis;
-    }
+    clearChart(chart);
     auto* xAxis = new QValueAxis;
     xAxis->setTitleText("step");
     xAxis->setLabelFormat("%.0f");
@@ -216,21 +211,10 @@ void EvalStepsChart::fillChart(QChart& chart, QLineSeries** keep) const {
 }
 
 void EvalStepsChart::exportFigure(const QString& path, int pngWidth) const {
-    const QSizeF size(800, 500);
-    QGraphicsScene scene;
-    auto* chart = new QChart;  // owned by the scene
-    scene.addItem(chart);
-    chart->setBackgroundRoundness(0);
-    chart->legend()->setAlignment(Qt::AlignTop);
-    fillChart(*chart, nullptr);
     QString title = QString("Evaluation over training: %1").arg(QFileInfo(m_runDir).fileName());
     if (!m_rows.empty() && !m_rows.back().extractor.empty())
         title += QString(" (FID/KID: %1)").arg(QString::fromStdString(m_rows.back().extractor));
-    chart->setTitle(title);
-    chart->setGeometry(QRectF(QPointF(0, 0), size));
-    writeFigure(path, size, pngWidth, [&](QPainter& painter, const QRectF& target) {
-        scene.render(&painter, target, QRectF(QPointF(0, 0), size));
-    });
+    writeChartFigure(path, title, [this](QChart& chart) { fillChart(chart, nullptr); }, pngWidth);
 }
 
 void EvalStepsChart::exportCsv(const QString& path) const {
@@ -254,19 +238,9 @@ void EvalStepsChart::exportDialog() {
                                  "The selected run has no evaluations (eval.csv) yet.");
         return;
     }
-    const QString path =
-        QFileDialog::getSaveFileName(this, "Export evaluation over steps", "eval-steps.png",
-                                     figureFileFilter() + ";;CSV table (*.csv)");
-    if (path.isEmpty()) return;
-    try {
-        if (path.endsWith(".csv", Qt::CaseInsensitive))
-            exportCsv(path);
-        else
-            exportFigure(path);
-    } catch (const Error& e) {
-        QMessageBox::warning(this, "Export evaluation over steps",
-                             QString::fromStdString(e.what()));
-    }
+    chartExportDialog(
+        this, "Export evaluation over steps", "eval-steps.png",
+        [this](const QString& p) { exportFigure(p); }, [this](const QString& p) { exportCsv(p); });
 }
 
 }  // namespace cw

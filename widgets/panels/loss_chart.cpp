@@ -1,10 +1,9 @@
+#include "panels/chart_figure.h"
 #include "panels/loss_chart.h"
 
 #include <QChart>
 #include <QChartView>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QGraphicsScene>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLegendMarker>
@@ -172,11 +171,7 @@ void LossChart::rebuild() {
 }
 
 void LossChart::fillChart(QChart& chart, std::vector<Curve>* keepSeries) const {
-    chart.removeAllSeries();
-    for (QAbstractAxis* axis : chart.axes()) {
-        chart.removeAxis(axis);
-        delete axis;
-    }
+    clearChart(chart);
     auto* xAxis = new QValueAxis;
     xAxis->setTitleText("step");
     xAxis->setLabelFormat("%.0f");
@@ -263,19 +258,8 @@ QString LossChart::runError(const QString& runDir) const {
 }
 
 void LossChart::exportFigure(const QString& path, int pngWidth) const {
-    // A chart of its own at the figure's logical size: the docked one may be small or hidden.
-    const QSizeF size(800, 500);
-    QGraphicsScene scene;
-    auto* chart = new QChart;  // owned by the scene
-    scene.addItem(chart);
-    chart->setBackgroundRoundness(0);
-    chart->setTitle(QString("Training loss (smoothing %1)").arg(m_weight, 0, 'f', 2));
-    chart->legend()->setAlignment(Qt::AlignTop);
-    fillChart(*chart, nullptr);
-    chart->setGeometry(QRectF(QPointF(0, 0), size));
-    writeFigure(path, size, pngWidth, [&](QPainter& painter, const QRectF& target) {
-        scene.render(&painter, target, QRectF(QPointF(0, 0), size));
-    });
+    writeChartFigure(path, QString("Training loss (smoothing %1)").arg(m_weight, 0, 'f', 2),
+                     [this](QChart& chart) { fillChart(chart, nullptr); }, pngWidth);
 }
 
 void LossChart::exportCsv(const QString& path) const {
@@ -299,17 +283,9 @@ void LossChart::exportDialog() {
         QMessageBox::information(this, "Export loss", "Select one or more runs to plot first.");
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, "Export loss plot", "loss.png",
-                                                      figureFileFilter() + ";;CSV table (*.csv)");
-    if (path.isEmpty()) return;
-    try {
-        if (path.endsWith(".csv", Qt::CaseInsensitive))
-            exportCsv(path);
-        else
-            exportFigure(path);
-    } catch (const Error& e) {
-        QMessageBox::warning(this, "Export loss", QString::fromStdString(e.what()));
-    }
+    chartExportDialog(
+        this, "Export loss plot", "loss.png", [this](const QString& p) { exportFigure(p); },
+        [this](const QString& p) { exportCsv(p); });
 }
 
 }  // namespace cw
