@@ -3,7 +3,9 @@
 // itself (identical distributions: KS D = 0, every nearest distance 0) and against a "thinned"
 // copy whose slices lose their right half (fewer atoms per slice: KS D > 0).
 
+#include <QDebug>
 #include <QString>
+#include <QTemporaryDir>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -50,6 +52,26 @@ inline cw::EvaluationRequest tinyRequest(const std::string& real, const std::str
     request.evaluation.threads = 1;
     request.evaluation.kid.subsets = 10;
     return request;
+}
+
+/// The tiny set evaluated against itself and against its thinned copy.
+struct TinyEvaluations {
+    cw::EvaluationDataPtr self, other;
+};
+
+/// Builds the tiny set and its thinned copy in `dir` and evaluates both (the output is kept,
+/// and its folder named, when CW_KEEP_TEST_OUTPUT is set).
+inline TinyEvaluations evaluateTiny(QTemporaryDir& dir) {
+    if (qEnvironmentVariableIsSet("CW_KEEP_TEST_OUTPUT")) {
+        dir.setAutoRemove(false);
+        qInfo() << "output kept in" << dir.path();
+    }
+    const std::string data = dir.filePath("tiny").toStdString();
+    ensureTinyEcd(data);
+    const std::string thinned = dir.filePath("thinned.npy").toStdString();
+    writeThinnedStack(data, thinned);
+    return {cw::runEvaluation(tinyRequest(data, data), nullptr, nullptr),
+            cw::runEvaluation(tinyRequest(data, thinned), nullptr, nullptr)};
 }
 
 }  // namespace cw::test

@@ -95,16 +95,9 @@ class TestGalleryPanel : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        if (qEnvironmentVariableIsSet("CW_KEEP_TEST_OUTPUT")) {
-            m_dir.setAutoRemove(false);
-            qInfo() << "output kept in" << m_dir.path();
-        }
-        const std::string data = m_dir.filePath("tiny").toStdString();
-        cw::test::ensureTinyEcd(data);
-        const std::string thinned = m_dir.filePath("thinned.npy").toStdString();
-        cw::test::writeThinnedStack(data, thinned);
-        m_self = cw::runEvaluation(cw::test::tinyRequest(data, data), nullptr, nullptr);
-        m_other = cw::runEvaluation(cw::test::tinyRequest(data, thinned), nullptr, nullptr);
+        const cw::test::TinyEvaluations tiny = cw::test::evaluateTiny(m_dir);
+        m_self = tiny.self;
+        m_other = tiny.other;
         QVERIFY(m_self && m_other);
     }
 
