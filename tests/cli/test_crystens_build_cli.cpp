@@ -10,8 +10,10 @@
 #include <csignal>
 
 #include "cli_runner.h"
+#include "dataset_files.h"
 #include "test_paths.h"
 
+using cw::test::readAll;
 using cw::test::runCwb;
 
 namespace {
@@ -25,32 +27,11 @@ QStringList buildArgs(const QString& out, QStringList extra = {}) {
     return a + extra;
 }
 
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QStringList tableLines(const QString& dir) {
-    QStringList lines = QString::fromUtf8(readAll(dir + "/properties.csv")).split('\n');
-    lines.removeAll(QString());
-    return lines;
+    return cw::test::csvLines(dir, "properties.csv");
 }
-
-/// Table rows without index, shard and row, sorted (the content of a data set).
 QStringList content(const QString& dir) {
-    QStringList rows;
-    const QStringList lines = tableLines(dir);
-    for (int i = 1; i < lines.size(); ++i) rows << lines[i].section(QChar(','), 3);
-    rows.sort();
-    return rows;
-}
-
-/// Every top-level file of a data set: name → bytes.
-QMap<QString, QByteArray> files(const QString& dir) {
-    QMap<QString, QByteArray> out;
-    for (const QString& name : QDir(dir).entryList(QDir::Files))
-        out[name] = readAll(dir + "/" + name);
-    return out;
+    return cw::test::tableContent(dir, "properties.csv");
 }
 }  // namespace
 
@@ -73,12 +54,12 @@ private Q_SLOTS:
                          .match(name)
                          .hasMatch(),
                      qPrintable(name));
-        const auto before = files(out);
+        const auto before = cw::test::folderFiles(out);
 
         r = runCwb(buildArgs(out, {"--threads", "1"}));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("(3 resumed)"), qPrintable(r.out));
-        QVERIFY(files(out) == before);
+        QVERIFY(cw::test::folderFiles(out) == before);
 
         r = runCwb(buildArgs(out, {"--encoding", "xtal2png"}));
         QCOMPARE(r.exitCode, 2);

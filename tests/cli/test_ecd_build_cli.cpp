@@ -10,7 +10,9 @@
 #include <QtTest>
 
 #include "cli_runner.h"
+#include "dataset_files.h"
 
+using cw::test::readAll;
 using cw::test::runCwb;
 
 namespace {
@@ -27,24 +29,11 @@ QStringList buildArgs(const QString& out, QStringList extra = {}) {
     return a + extra;
 }
 
-QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
 QStringList manifestLines(const QString& dir) {
-    QStringList lines = QString::fromUtf8(readAll(dir + "/manifest.csv")).split('\n');
-    lines.removeAll(QString());
-    return lines;
+    return cw::test::csvLines(dir, "manifest.csv");
 }
-
-/// Manifest rows without their index and shard columns, sorted (the content of a data set).
 QStringList content(const QString& dir) {
-    QStringList rows;
-    const QStringList lines = manifestLines(dir);
-    for (int i = 1; i < lines.size(); ++i) rows << lines[i].section(QChar(','), 3);
-    rows.sort();
-    return rows;
+    return cw::test::tableContent(dir, "manifest.csv");
 }
 }  // namespace
 
