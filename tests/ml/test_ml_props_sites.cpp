@@ -178,36 +178,14 @@ private Q_SLOTS:
         QVERIFY(checkedPairChange > 0);
     }
 
-    void configAcceptsSitesAndRefusesMisuse() {
-        QCOMPARE(parsePropsModel("sites"), PropsModelKind::Sites);
-        QCOMPARE(std::string(propsModelName(PropsModelKind::Sites)), std::string("sites"));
+    // Names, validation messages: tests/engine/test_props_config.cpp.
+    void configRoundTripsAndTheNetworkRefusesMisuse() {
         PropsConfig c = sitesConfig(m_tiny, {"density"});
         c.validate();
         const PropsConfig back = propsConfigFromJson(propsConfigToJson(c));
         QCOMPARE(back.model, PropsModelKind::Sites);
         QVERIFY(back.backboneFile.empty());
         QCOMPARE(propsConfigFromJson(R"({"model": "sites"})").model, PropsModelKind::Sites);
-
-        QString message;
-        try {
-            parsePropsModel("site");
-        } catch (const ConfigError& e) {
-            message = e.what();
-        }
-        QVERIFY2(message.contains("sites"), qPrintable(message));
-
-        PropsConfig noisy = c;
-        noisy.noisyFor = path("some-diffusion-run");
-        message.clear();
-        try {
-            noisy.validate();
-        } catch (const ConfigError& e) {
-            message = e.what();
-        }
-        QVERIFY2(message.contains("sites") && message.contains("noisy-for"), qPrintable(message));
-        PropsConfig odd = c;
-        odd.width = 30;
-        QVERIFY_THROWS_EXCEPTION(ConfigError, odd.validate());
 
         PropsNetOptions o;
         o.kind = PropsModelKind::Sites;
