@@ -29,6 +29,8 @@ const char* propsModelName(PropsModelKind kind) {
             return "resnet";
         case PropsModelKind::Backbone:
             return "backbone";
+        case PropsModelKind::Sites:
+            return "sites";
     }
     return "resnet";
 }
@@ -36,8 +38,9 @@ const char* propsModelName(PropsModelKind kind) {
 PropsModelKind parsePropsModel(const std::string& name) {
     if (name == "baseline") return PropsModelKind::Baseline;
     if (name == "resnet") return PropsModelKind::ResNet;
+    if (name == "sites") return PropsModelKind::Sites;
     if (name == "backbone" || name.rfind("backbone:", 0) == 0) return PropsModelKind::Backbone;
-    throw ConfigError("model '" + name + "': expected baseline, resnet or backbone:FILE.pt");
+    throw ConfigError("model '" + name + "': expected baseline, resnet, sites or backbone:FILE.pt");
 }
 
 void setPropsModel(PropsConfig& config, const std::string& spec) {
@@ -106,6 +109,15 @@ void PropsConfig::validate() const {
                 "is set but the model is " + std::string(propsModelName(model)) + " (use --model backbone:FILE.pt)");
     require(width >= 4 && width <= 512, "width", "must be in 4…512");
     require(blocksPerStage >= 1 && blocksPerStage <= 16, "blocks_per_stage", "must be in 1…16");
+    if (model == PropsModelKind::Sites) {
+        require(width % 4 == 0, "width", "must be a multiple of 4 for the sites model (4 attention heads)");
+        // Its tokens are read by rounding Z and thresholding the header: discrete steps that a
+        // noisy x_t scrambles and that pass no gradient to x, which guidance needs.
+        require(noisyFor.empty(), "model",
+                "sites cannot be a guidance model (--noisy-for): it reads rounded atomic numbers and an "
+                "occupancy mask from clean images, and guidance needs a gradient with respect to noisy "
+                "pixels; use resnet or baseline");
+    }
     require(dropout >= 0 && dropout < 1, "dropout", "must be in [0, 1)");
     require(epochs >= 1, "epochs", "must be at least 1");
     require(patience >= 0, "patience", "must be ≥ 0 (0 = no early stopping)");

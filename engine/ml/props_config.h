@@ -15,10 +15,13 @@ namespace cw::ml {
 /// The network: the seed's Keras baseline (3×3 convolutions with ReLU and max pooling, dense
 /// layers, a linear output per target), this project's residual CNN (coordinate channels,
 /// residual blocks with GroupNorm and SiLU, global average pooling, a multi-task head), or a
-/// user-supplied TorchScript feature extractor with a regression head (props_network.h).
-enum class PropsModelKind { Baseline, ResNet, Backbone };
-const char* propsModelName(PropsModelKind kind);  ///< "baseline", "resnet", "backbone"
-/// Reads "baseline", "resnet", "backbone" or "backbone:FILE" (the file is not read here).
+/// user-supplied TorchScript feature extractor with a regression head, or a site-attention
+/// network that reads the CrysTens image as a set of sites with pairwise features
+/// (props_network.h, props_sites.h).
+enum class PropsModelKind { Baseline, ResNet, Backbone, Sites };
+const char* propsModelName(PropsModelKind kind);  ///< "baseline", "resnet", "backbone", "sites"
+/// Reads "baseline", "resnet", "sites", "backbone" or "backbone:FILE" (the file is not read
+/// here).
 /// Throws ConfigError naming the choices.
 PropsModelKind parsePropsModel(const std::string& name);
 
@@ -54,8 +57,10 @@ struct PropsConfig {
     /// backbone: true = only the adapter and the regression head train (the module runs in
     /// eval mode); false = the module's parameters are fine-tuned too.
     bool freezeBackbone = true;
-    int width = 32;                    ///< resnet: channels of the first stage (×2, ×4 later)
-    int blocksPerStage = 2;            ///< resnet: residual blocks in each of the 3 stages
+    /// resnet: channels of the first stage (×2, ×4 later); sites: the token width (a multiple
+    /// of its 4 attention heads)
+    int width = 32;
+    int blocksPerStage = 2;            ///< resnet: residual blocks in each of the 3 stages; sites: layers
     double dropout = 0.1;              ///< before the head's last layer
     TargetTransform transform = TargetTransform::Standardize;
 
@@ -82,7 +87,8 @@ struct PropsConfig {
     std::uint64_t seed = 0;
 
     /// Throws ConfigError naming the field (no targets, a repeated target, epochs < 1, lr ≤ 0,
-    /// an unknown split name, a backbone model without a file, …).
+    /// an unknown split name, a backbone model without a file, a sites model with noisyFor or a
+    /// width that is not a multiple of 4, …).
     void validate() const;
 };
 

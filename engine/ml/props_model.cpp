@@ -21,6 +21,7 @@
 #include "ml/props_data.h"
 #include "ml/props_network.h"
 #include "ml/props_run.h"
+#include "ml/props_sites.h"
 #include "ml/run_directory.h"
 #include "ml/torchscript_output.h"
 #include "core/atomic_file.h"
@@ -182,6 +183,15 @@ PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) : m_options(o) {
         m_head->push_back(SiLU());
         m_head->push_back(nn::Dropout(o.dropout));
         m_head->push_back(nn::Linear(in, o.outputs));
+    } else if (o.kind == PropsModelKind::Sites) {
+        if (o.inChannels != kCrysTensChannels || o.imageSize != kCrysTensSide)
+            throw ConfigError("the sites model reads CrysTens images (4 × 64 × 64), not " +
+                              std::to_string(o.inChannels) + " × " + std::to_string(o.imageSize) + "²");
+        if (o.timesteps > 0)
+            throw ConfigError("the sites model cannot be a noise-aware guidance model; use resnet or baseline");
+        constexpr int kSiteHeads = 4;
+        m_sites = register_module("sites", std::make_shared<SitesNetImpl>(o.width, o.blocksPerStage, kSiteHeads,
+                                                                         o.outputs, o.dropout));
     } else {
         m_backbone = std::make_shared<Backbone>();
         m_backbone->path = o.backboneFile;
@@ -256,6 +266,7 @@ PropsNetImpl::PropsNetImpl(const PropsNetOptions& o) : m_options(o) {
 }
 
 torch::Tensor PropsNetImpl::forward(torch::Tensor x, torch::Tensor t) {
+    if (m_sites) return m_sites->forward(x);
     torch::Tensor embedding;
     if (m_options.timesteps > 0) {
         if (!t.defined()) t = torch::zeros({x.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(x.device()));

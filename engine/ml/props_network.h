@@ -15,13 +15,15 @@
 
 namespace cw::ml {
 
+class SitesNetImpl;  // props_sites.h
+
 struct PropsNetOptions {
     PropsModelKind kind = PropsModelKind::ResNet;
     int inChannels = 4;
     int imageSize = 64;
     int outputs = 1;     ///< one per target
-    int width = 32;
-    int blocksPerStage = 2;
+    int width = 32;            ///< resnet: first-stage channels; sites: token width
+    int blocksPerStage = 2;    ///< resnet: blocks per stage; sites: attention layers
     double dropout = 0.1;
     std::string backboneFile;   ///< backbone: the TorchScript file to load
     bool freezeBackbone = true;
@@ -49,6 +51,9 @@ PropsNetOptions propsNetOptions(const PropsConfig& config, int channels, int ima
 /// [B, F] → LayerNorm → dense 256 → SiLU → dropout → linear. The module's parameters and
 /// buffers are registered here (as backbone_<name with '.' → '_'>), so checkpoints hold them;
 /// frozen, they do not require grad and the module stays in eval mode.
+/// sites: a site-attention network over the CrysTens header rows and pairwise block, with
+/// width-wide tokens, blocksPerStage layers and 4 heads (props_sites.h); CrysTens input only
+/// (4 × 64 × 64, normalised), and never noise-aware.
 /// Noise-aware (timesteps > 0): sinusoidal features of t (64, as the UNet's) → dense 128 →
 /// SiLU → dense 128, projected and added to the feature maps after each pooling stage
 /// (baseline), after the stem and each residual block (resnet), or to the features (backbone).
@@ -56,7 +61,8 @@ PropsNetOptions propsNetOptions(const PropsConfig& config, int channels, int ima
 class PropsNetImpl : public torch::nn::Module {
 public:
     /// Throws IoError (backbone file missing), FormatError (not a TorchScript module, or one
-    /// that takes none of C, 3 or 1 channels at the image size, or returns no feature tensor).
+    /// that takes none of C, 3 or 1 channels at the image size, or returns no feature tensor),
+    /// ConfigError (sites with other images than 4 × 64 × 64 or with timesteps > 0).
     explicit PropsNetImpl(const PropsNetOptions& options);
     /// t: [B] int64 diffusion steps for a noise-aware model (undefined = step 0, clean input);
     /// ignored otherwise.
@@ -74,6 +80,7 @@ private:
     torch::nn::Sequential m_features{nullptr}, m_head{nullptr};
     torch::nn::Conv2d m_adapter{nullptr};
     std::shared_ptr<Backbone> m_backbone;
+    std::shared_ptr<SitesNetImpl> m_sites;
     torch::nn::Sequential m_timeMlp{nullptr};
     /// Projections of the time embedding, one per slot (backbone: one, to the features).
     std::vector<torch::nn::Linear> m_timeProjections;

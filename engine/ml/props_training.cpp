@@ -292,6 +292,10 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
             info.valCount = val.items.size();
             info.testCount = test.items.size();
             if (!config.noisyFor.empty()) describeNoisyRun(config, *train.images, info);
+            if (config.model == PropsModelKind::Sites && (info.kind != "crystens" || !info.normalized))
+                throw ConfigError("the sites model reads normalised CrysTens data sets (cwb crystens build without "
+                                  "--raw); " + config.dataDir + " holds " + (info.normalized ? "" : "raw ") +
+                                  info.kind + " items");
             writeFileAtomically(runConfigPath(runDir), propsConfigToJson(config));
             writeFileAtomically(propsDataInfoPath(runDir), propsDataInfoToJson(info));
             writeFileAtomically(runMetricsPath(runDir), propsMetricsHeader());

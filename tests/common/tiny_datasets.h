@@ -10,9 +10,12 @@
 
 #include "core/atomic_file.h"
 #include "core/npy.h"
+#include "core/problem_log.h"
 #include "core/progress.h"
 #include "dataset/builder.h"
 #include "dataset/encoding_builder.h"
+#include "io/structure_stream.h"
+#include "test_paths.h"
 
 namespace cw::test {
 
@@ -50,6 +53,29 @@ inline void buildTinyEncoding(const std::string& dir,
     o.seed = 5;
     o.split = {0.5, 0.25, 0.25};
     o.structuresPerShard = 5;
+    cw::EncodingBuildSettings s;
+    s.outDir = dir;
+    s.threads = 1;
+    cw::NullProgressSink null;
+    cw::buildEncodingDataset(o, s, null);
+}
+
+/// The first `count` materials of the shared MP collection (../shared/data; callers check
+/// CW_REQUIRE_SHARED_DATA first) as a CrysTens data set in `dir`, the structures also written to
+/// `dir`.json.
+inline void buildMpEncoding(const std::string& dir, std::size_t count) {
+    std::vector<cw::Structure> structures;
+    cw::ProblemLog problems;
+    cw::forEachStructure(
+        sharedDataPath("mp/mp_dev_summary.json.gz"),
+        [&](cw::Structure&& s, std::size_t) {
+            structures.push_back(std::move(s));
+            return structures.size() < count;
+        },
+        problems);
+    cw::writeStructures(dir + ".json", structures);
+    cw::EncodingDatasetOptions o;
+    o.inputs = {dir + ".json"};
     cw::EncodingBuildSettings s;
     s.outDir = dir;
     s.threads = 1;

@@ -50,8 +50,11 @@ private Q_SLOTS:
         QCOMPARE(parseTargetTransform("standardise"), TargetTransform::Standardize);
         QCOMPARE(parsePropsModel("baseline"), PropsModelKind::Baseline);
         QCOMPARE(parsePropsModel("resnet"), PropsModelKind::ResNet);
+        QCOMPARE(parsePropsModel(propsModelName(PropsModelKind::Sites)), PropsModelKind::Sites);
+        QCOMPARE(std::string(propsModelName(PropsModelKind::Sites)), std::string("sites"));
         QVERIFY(contains(errorOf<cw::ConfigError>([] { parseTargetTransform("log"); }), "sqrt+standardize"));
         QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsModel("vgg"); }), "backbone:FILE"));
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsModel("site"); }), "sites"));
         QCOMPARE(parsePropsModel("backbone"), PropsModelKind::Backbone);
         PropsConfig c = validConfig();
         setPropsModel(c, "backbone:/models/mobilenet.pt");
@@ -84,6 +87,9 @@ private Q_SLOTS:
         QVERIFY(contains(broken([](PropsConfig& c) { c.dropout = 1.0; }), "dropout"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.model = PropsModelKind::Backbone; }), "backbone_file"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.backboneFile = "m.pt"; }), "backbone_file"));
+        auto sites = [](PropsConfig& c) { c.model = PropsModelKind::Sites; };
+        QVERIFY(contains(broken([&](PropsConfig& c) { sites(c), c.width = 30; }), "multiple of 4"));
+        QVERIFY(contains(broken([&](PropsConfig& c) { sites(c), c.noisyFor = "runs/diffusion"; }), "noisy-for"));
         // A guide may take its data set from the diffusion run.
         PropsConfig guide = validConfig();
         guide.dataDir.clear();

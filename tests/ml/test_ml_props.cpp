@@ -21,6 +21,7 @@
 #include "ml/props_run.h"
 #include "ml/run_directory.h"
 #include "test_paths.h"
+#include "props_test_helpers.h"
 #include "tiny_datasets.h"
 
 using namespace cw;
@@ -60,16 +61,6 @@ PropsConfig tinyConfig(const std::string& data, const std::vector<std::string>& 
     c.threads = 1;
     c.seed = 3;
     return c;
-}
-
-bool near(double a, double b) { return std::abs(a - b) <= 1e-5 * (1 + std::abs(b)); }
-
-// (material id, target) → predicted, from a run's predictions.csv.
-std::map<std::pair<std::string, std::string>, double> predictionsOf(const std::string& run) {
-    std::map<std::pair<std::string, std::string>, double> out;
-    for (const PropsPredictionRow& row : readPropsPredictions(propsPredictionsPath(run)))
-        out[{row.materialId, row.target}] = row.predicted;
-    return out;
 }
 
 }  // namespace
@@ -114,25 +105,8 @@ private Q_SLOTS:
     // Density is mass over volume: the atom rows and the lattice header hold both.
     void resnetLearnsDensityBetterThanTheMean() {
         CW_REQUIRE_SHARED_DATA();
-        const std::string subset = path("mp400.json");
-        std::vector<Structure> structures;
-        ProblemLog problems;
-        forEachStructure(
-            test::sharedDataPath("mp/mp_dev_summary.json.gz"),
-            [&](Structure&& s, std::size_t) {
-                structures.push_back(std::move(s));
-                return structures.size() < 400;
-            },
-            problems);
-        writeStructures(subset, structures);
         const std::string data = path("mp400");
-        EncodingDatasetOptions o;
-        o.inputs = {subset};
-        EncodingBuildSettings s;
-        s.outDir = data;
-        s.threads = 1;
-        NullProgressSink null;
-        buildEncodingDataset(o, s, null);
+        test::buildMpEncoding(data, 400);
 
         PropsConfig c = tinyConfig(data, {"density"});
         c.epochs = 20;
@@ -178,7 +152,7 @@ private Q_SLOTS:
             if (row.target == "density") QCOMPARE(*row.truth, density.at(row.materialId));
         }
 
-        const auto expected = predictionsOf(run);
+        const auto expected = test::predictionsOf(run);
         PropsPredictOptions options;
         options.device = "cpu";
         options.threads = 1;
@@ -189,13 +163,14 @@ private Q_SLOTS:
             QVERIFY(!p.split.empty());
             QCOMPARE(*p.truth[0], density.at(p.id));
             for (std::size_t k = 0; k < 2; ++k)
-                QVERIFY2(near(p.values[k], expected.at({p.id, k ? "band_gap" : "density"})), p.id.c_str());
+                QVERIFY2(test::nearPrediction(p.values[k], expected.at({p.id, k ? "band_gap" : "density"})),
+                         p.id.c_str());
         }
         const auto fromStructures = predictProps(run, {test::kMpSmall}, options);
         QCOMPARE(fromStructures.size(), table.rows.size());
         for (const PropsPrediction& p : fromStructures) {
             QVERIFY(p.split.empty());
-            QVERIFY2(near(p.values[0], expected.at({p.id, "density"})), p.id.c_str());
+            QVERIFY2(test::nearPrediction(p.values[0], expected.at({p.id, "density"})), p.id.c_str());
         }
     }
 

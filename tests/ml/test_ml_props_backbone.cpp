@@ -21,6 +21,7 @@
 #include "ml/props_network.h"
 #include "ml/props_run.h"
 #include "ml/run_directory.h"
+#include "props_test_helpers.h"
 #include "tiny_datasets.h"
 
 using namespace cw;
@@ -98,22 +99,8 @@ Weights weightsOf(const std::string& run) {
     return w;
 }
 
-// Sets `cancel` once epoch `epoch` is reported.
-class CancelAfterEpoch final : public ProgressSink {
-public:
-    CancelAfterEpoch(std::atomic<bool>& cancel, int epoch) : m_cancel(cancel), m_epoch(epoch) {}
-    void report(const ProgressEvent& event) override {
-        if (event.stage == "props" && event.step == m_epoch) m_cancel = true;
-    }
-
-private:
-    std::atomic<bool>& m_cancel;
-    int m_epoch;
-};
-
 bool same(const torch::Tensor& a, const torch::Tensor& b) { return torch::equal(a, b); }
 
-bool near(double a, double b) { return std::abs(a - b) <= 1e-5 * (1 + std::abs(b)); }
 
 }  // namespace
 
@@ -190,7 +177,7 @@ private Q_SLOTS:
         const auto predictions = predictProps(run, {m_data}, options);
         QCOMPARE(predictions.size(), expected.size());
         for (const PropsPrediction& p : predictions)
-            QVERIFY2(near(p.values[0], expected.at(p.id)), qPrintable(QString::fromStdString(p.id)));
+            QVERIFY2(test::nearPrediction(p.values[0], expected.at(p.id)), qPrintable(QString::fromStdString(p.id)));
     }
 
     // A cancelled backbone run resumes from its own copy of the module.
@@ -199,7 +186,7 @@ private Q_SLOTS:
         writeThreeChannelModule(original);
         const std::string run = path("resume");
         std::atomic<bool> cancel{false};
-        CancelAfterEpoch stop(cancel, 1);
+        test::CancelAfterEpoch stop(cancel, 1);
         const PropsTrainingResult first = trainProps(tinyConfig(m_data, original, true), run, false, cancel, stop);
         QVERIFY(first.cancelled);
         QCOMPARE(first.epochsDone, 1);

@@ -106,27 +106,6 @@ SampleRequest sampleRequest() {
 
 std::vector<float> samplesIn(const std::string& outDir) { return readNpy(outDir + "/samples.npy").f32; }
 
-// The first `count` materials of the shared MP collection as a CrysTens data set in `dir`.
-void buildMpEncoding(const std::string& dir, std::size_t count) {
-    std::vector<Structure> structures;
-    ProblemLog problems;
-    forEachStructure(
-        test::sharedDataPath("mp/mp_dev_summary.json.gz"),
-        [&](Structure&& s, std::size_t) {
-            structures.push_back(std::move(s));
-            return structures.size() < count;
-        },
-        problems);
-    writeStructures(dir + ".json", structures);
-    EncodingDatasetOptions o;
-    o.inputs = {dir + ".json"};
-    EncodingBuildSettings s;
-    s.outDir = dir;
-    s.threads = 1;
-    NullProgressSink null;
-    buildEncodingDataset(o, s, null);
-}
-
 }  // namespace
 
 class TestMlPropsGuidance : public QObject {
@@ -164,7 +143,7 @@ private Q_SLOTS:
     void guideLearnsOnDiffusedInputs() {
         CW_REQUIRE_SHARED_DATA();
         const std::string mp = path("mp400");
-        buildMpEncoding(mp, 400);
+        test::buildMpEncoding(mp, 400);
         PropsConfig c = guideConfig(m_diffusion);
         c.dataDir = mp;  // another data set of the run's kind and shape
         c.epochs = 30;

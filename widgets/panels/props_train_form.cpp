@@ -69,13 +69,16 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
     m_tableMessage->hide();
 
     for (ml::PropsModelKind kind :
-         {ml::PropsModelKind::Baseline, ml::PropsModelKind::ResNet, ml::PropsModelKind::Backbone})
+         {ml::PropsModelKind::Baseline, ml::PropsModelKind::ResNet, ml::PropsModelKind::Backbone,
+          ml::PropsModelKind::Sites})
         m_model->addItem(ml::propsModelName(kind));
     m_model->setItemData(0, "The seed's CNN: 3×3 convolutions, max pooling, dense layers",
                          Qt::ToolTipRole);
     m_model->setItemData(1, "Residual blocks with GroupNorm, global pooling, multi-task head",
                          Qt::ToolTipRole);
     m_model->setItemData(2, "A TorchScript feature extractor of yours with a regression head",
+                         Qt::ToolTipRole);
+    m_model->setItemData(3, "Attention over the crystal's sites with pairwise distances (CrysTens only)",
                          Qt::ToolTipRole);
     connect(m_model, &QComboBox::currentIndexChanged, this, &PropsTrainForm::showModelFields);
     m_backboneFile->setObjectName("propsBackboneFile");

@@ -174,8 +174,9 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--config", f->configFile, "run.json: a props config (flags override it)");
     t->add_flag("--resume", f->resume, "Continue the run in --out after its last finished epoch");
     t->add_option("--model", f->model,
-                  "baseline (the seed's CNN), resnet, or backbone:FILE.pt (a TorchScript feature extractor "
-                  "with a regression head) [resnet]");
+                  "baseline (the seed's CNN), resnet, sites (site attention over the CrysTens rows; not with "
+                  "--noisy-for) or backbone:FILE.pt (a TorchScript feature extractor with a regression head) "
+                  "[resnet]");
     t->add_option("--freeze-backbone", f->freezeBackbone,
                   "backbone: true trains only the adapter and head, false fine-tunes the module too [true]");
     t->add_option("--noisy-for", f->noisyFor,
@@ -188,8 +189,8 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--lr", f->lr, "Peak learning rate (AdamW, cosine decay) [1e-3]");
     t->add_option("--weight-decay", f->weightDecay, "AdamW weight decay [1e-4]");
     t->add_option("--dropout", f->dropout, "Dropout before the last layer [0.1]");
-    t->add_option("--width", f->width, "resnet: channels of the first stage [32]");
-    t->add_option("--blocks", f->blocks, "resnet: residual blocks per stage [2]");
+    t->add_option("--width", f->width, "resnet: channels of the first stage; sites: token width, a multiple of 4 [32]");
+    t->add_option("--blocks", f->blocks, "resnet: residual blocks per stage; sites: attention layers [2]");
     t->add_option("--max-sites", f->maxSites, "Keep materials with at most N sites (0: all) [0]");
     t->add_option("--max-e-above-hull", f->maxEAboveHull, "Stable-only limit in eV/atom [0.1]");
     t->add_flag("--all-materials", f->allMaterials, "No stable-only filter");

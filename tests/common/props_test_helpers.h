@@ -1,0 +1,42 @@
+#pragma once
+// Helpers shared by the property-prediction tests (tests/ml/test_ml_props*.cpp).
+
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "core/progress.h"
+#include "ml/props_run.h"
+
+namespace cw::test {
+
+/// |a − b| ≤ 1e-5 · (1 + |b|): predictions repeated through another path.
+inline bool nearPrediction(double a, double b) {
+    return std::abs(a - b) <= 1e-5 * (1 + std::abs(b));
+}
+
+/// (material id, target) → predicted, from a run's predictions.csv.
+inline std::map<std::pair<std::string, std::string>, double> predictionsOf(const std::string& run) {
+    std::map<std::pair<std::string, std::string>, double> out;
+    for (const cw::ml::PropsPredictionRow& row :
+         cw::ml::readPropsPredictions(cw::ml::propsPredictionsPath(run)))
+        out[{row.materialId, row.target}] = row.predicted;
+    return out;
+}
+
+/// Sets `cancel` once epoch `epoch` is reported (a props run's "props" progress events).
+class CancelAfterEpoch final : public cw::ProgressSink {
+public:
+    CancelAfterEpoch(std::atomic<bool>& cancel, int epoch) : m_cancel(cancel), m_epoch(epoch) {}
+    void report(const cw::ProgressEvent& event) override {
+        if (event.stage == "props" && event.step == m_epoch) m_cancel = true;
+    }
+
+private:
+    std::atomic<bool>& m_cancel;
+    int m_epoch;
+};
+
+}  // namespace cw::test
