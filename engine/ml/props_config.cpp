@@ -49,6 +49,25 @@ void setPropsModel(PropsConfig& config, const std::string& spec) {
     else if (config.model != PropsModelKind::Backbone) config.backboneFile.clear();
 }
 
+const char* propsLossName(PropsLoss loss) {
+    switch (loss) {
+        case PropsLoss::Mse:
+            return "mse";
+        case PropsLoss::L1:
+            return "l1";
+        case PropsLoss::Huber:
+            return "huber";
+    }
+    return "mse";
+}
+
+PropsLoss parsePropsLoss(const std::string& name) {
+    if (name == "mse") return PropsLoss::Mse;
+    if (name == "l1" || name == "mae") return PropsLoss::L1;
+    if (name == "huber") return PropsLoss::Huber;
+    throw ConfigError("loss '" + name + "': expected mse, l1 or huber");
+}
+
 const char* targetTransformName(TargetTransform transform) {
     switch (transform) {
         case TargetTransform::None:
@@ -147,6 +166,7 @@ std::string propsConfigToJson(const PropsConfig& c) {
     j["blocks_per_stage"] = c.blocksPerStage;
     j["dropout"] = c.dropout;
     j["transform"] = targetTransformName(c.transform);
+    j["loss"] = propsLossName(c.loss);
     j["noisy_for"] = c.noisyFor;
     j["epochs"] = c.epochs;
     j["patience"] = c.patience;
@@ -168,7 +188,7 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
         j,
         {"data_dir", "targets", "train_split", "val_split", "test_split", "stable_only",
          "max_e_above_hull", "max_sites", "max_items", "model", "backbone_file", "freeze_backbone",
-         "width", "blocks_per_stage", "dropout", "transform", "noisy_for", "epochs", "patience",
+         "width", "blocks_per_stage", "dropout", "transform", "loss", "noisy_for", "epochs", "patience",
          "batch_size", "learning_rate", "weight_decay", "min_lr_ratio", "grad_clip", "device",
          "threads", "seed"},
         source);
@@ -208,6 +228,10 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
     std::string transform = targetTransformName(c.transform);
     detail::readField(j, "transform", transform, source);
     c.transform = parseTargetTransform(transform);
+    // Runs written before the option existed trained with mse, the default.
+    std::string loss = propsLossName(c.loss);
+    detail::readField(j, "loss", loss, source);
+    c.loss = parsePropsLoss(loss);
     detail::readField(j, "noisy_for", c.noisyFor, source);
     detail::readField(j, "epochs", c.epochs, source);
     detail::readField(j, "patience", c.patience, source);

@@ -25,6 +25,16 @@ const char* propsModelName(PropsModelKind kind);  ///< "baseline", "resnet", "ba
 /// Throws ConfigError naming the choices.
 PropsModelKind parsePropsModel(const std::string& name);
 
+/// The training loss on the transformed targets (missing labels masked out in all three):
+/// mse, the seed's; l1, the mean absolute error itself, which the reported MAE measures (a
+/// zero-heavy target such as the band gap is then predicted at its median, 0 for a metal, rather
+/// than pulled toward the mean); huber, squared below δ = 1 (transformed units) and absolute
+/// beyond, robust to the tail of total magnetisation. Early stopping uses the same loss.
+enum class PropsLoss { Mse, L1, Huber };
+const char* propsLossName(PropsLoss loss);  ///< "mse", "l1", "huber"
+/// Throws ConfigError naming the choices.
+PropsLoss parsePropsLoss(const std::string& name);
+
 /// The transform of the target values the network learns (one per run, applied to every
 /// target): sqrt compresses long tails (it needs non-negative values), standardize gives each
 /// target mean 0 and standard deviation 1 over the training split. Predictions are inverted to
@@ -63,6 +73,7 @@ struct PropsConfig {
     int blocksPerStage = 2;            ///< resnet: residual blocks in each of the 3 stages; sites: layers
     double dropout = 0.1;              ///< before the head's last layer
     TargetTransform transform = TargetTransform::Standardize;
+    PropsLoss loss = PropsLoss::Mse;
 
     /// A diffusion run directory: train a noise-aware regressor for classifier guidance on
     /// inputs x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε diffused with that run's schedule, the step t an input

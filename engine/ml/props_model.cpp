@@ -342,12 +342,30 @@ PropsNetOptions propsNetOptions(const PropsConfig& c, int channels, int imageSiz
 }
 
 torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& mask) {
+    return maskedLoss(prediction, target, mask, PropsLoss::Mse);
+}
+
+torch::Tensor maskedLoss(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& mask,
+                         PropsLoss loss) {
     // Missing labels may be NaN: replace them before the difference, because NaN · 0 is NaN in
     // the loss and in its gradient.
     const torch::Tensor present = mask > 0;
     const torch::Tensor clean = torch::where(present, target, torch::zeros_like(target));
-    const torch::Tensor squared = (prediction - clean).pow(2) * present.to(prediction.scalar_type());
-    return squared.sum() / present.sum().to(prediction.scalar_type()).clamp_min(1.0);
+    const torch::Tensor error = prediction - clean;
+    torch::Tensor perEntry;
+    switch (loss) {
+        case PropsLoss::Mse:
+            perEntry = error.pow(2);
+            break;
+        case PropsLoss::L1:
+            perEntry = error.abs();
+            break;
+        case PropsLoss::Huber:  // δ = 1: ½e² inside, |e| − ½ outside
+            perEntry = torch::where(error.abs() <= 1.0, 0.5 * error.pow(2), error.abs() - 0.5);
+            break;
+    }
+    const torch::Tensor masked = perEntry * present.to(prediction.scalar_type());
+    return masked.sum() / present.sum().to(prediction.scalar_type()).clamp_min(1.0);
 }
 
 torch::Tensor readPixels(const ImageSet& images, const std::vector<std::size_t>& items, std::size_t first,

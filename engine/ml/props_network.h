@@ -102,6 +102,9 @@ LoadedPropsRun loadPropsRun(const std::string& runDir, const std::string& checkp
 /// hold anything, NaN included (missing labels), and add nothing to the loss or its gradient.
 /// 0 when the mask is empty.
 torch::Tensor maskedMse(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& mask);
+/// maskedMse's masking with the run's loss: mean squared, absolute or Huber (δ = 1) error.
+torch::Tensor maskedLoss(const torch::Tensor& prediction, const torch::Tensor& target, const torch::Tensor& mask,
+                         PropsLoss loss);
 
 /// Items `items[first, last)` of `images` as a [n, C, S, S] float tensor (CPU).
 torch::Tensor readPixels(const ImageSet& images, const std::vector<std::size_t>& items, std::size_t first,

@@ -385,7 +385,7 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
                 lr = learningRateAt(config, state.epoch * stepsPerEpoch + batches, stepsPerEpoch);
                 setLearningRate(optimizer, lr);
                 optimizer.zero_grad();
-                const torch::Tensor loss = maskedMse(model->forward(pixels, t), y, mask);
+                const torch::Tensor loss = maskedLoss(model->forward(pixels, t), y, mask, config.loss);
                 loss.backward();
                 if (config.gradClip > 0)
                     torch::nn::utils::clip_grad_norm_(model->trainableParameters(), config.gradClip);
@@ -403,7 +403,7 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
             const torch::Tensor valOut =
                 predictSplit(model, val, config.batchSize, device, &cancel, diffusion ? &*diffusion : nullptr, valNoiseSeed);
             if (cancel) break;
-            const double valLoss = maskedMse(valOut, valY.targets, valY.mask).item<double>();
+            const double valLoss = maskedLoss(valOut, valY.targets, valY.mask, config.loss).item<double>();
             const double trainLoss = lossSum / static_cast<double>(std::max<std::int64_t>(1, batches));
             ++state.epoch;
             state.wallSeconds = wallBefore + secondsSince(sessionStart);

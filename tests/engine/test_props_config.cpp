@@ -56,6 +56,10 @@ private Q_SLOTS:
         QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsModel("vgg"); }), "backbone:FILE"));
         QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsModel("site"); }), "sites"));
         QCOMPARE(parsePropsModel("backbone"), PropsModelKind::Backbone);
+        for (PropsLoss l : {PropsLoss::Mse, PropsLoss::L1, PropsLoss::Huber})
+            QCOMPARE(parsePropsLoss(propsLossName(l)), l);
+        QCOMPARE(parsePropsLoss("mae"), PropsLoss::L1);
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { parsePropsLoss("l2"); }), "mse, l1 or huber"));
         PropsConfig c = validConfig();
         setPropsModel(c, "backbone:/models/mobilenet.pt");
         QCOMPARE(c.model, PropsModelKind::Backbone);
@@ -101,6 +105,7 @@ private Q_SLOTS:
         PropsConfig c = validConfig();
         c.model = PropsModelKind::Baseline;
         c.transform = TargetTransform::SqrtStandardize;
+        c.loss = PropsLoss::Huber;
         c.stableOnly = false;
         c.maxEAboveHull = 0.05;
         c.maxSites = 20;
@@ -126,7 +131,10 @@ private Q_SLOTS:
         QCOMPARE(back.targets, c.targets);
         QCOMPARE(back.model, PropsModelKind::Baseline);
         QCOMPARE(back.transform, TargetTransform::SqrtStandardize);
+        QCOMPARE(back.loss, PropsLoss::Huber);
         QCOMPARE(back.seed, c.seed);
+        // A config.json written before "loss" existed trained with mse.
+        QCOMPARE(propsConfigFromJson(R"({"epochs": 2})").loss, PropsLoss::Mse);
         QCOMPARE(back.maxEAboveHull, 0.05);
         QCOMPARE(back.noisyFor, std::string("runs/ddpm"));
 

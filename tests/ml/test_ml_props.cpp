@@ -87,6 +87,17 @@ private Q_SLOTS:
         QCOMPARE(grad[0][1].item<double>(), 0.0);
         QCOMPARE(grad[0][0].item<double>(), 1.0);  // 2·(1 − 0)/2
         QCOMPARE(maskedMse(prediction, target, torch::zeros({2, 2})).item<double>(), 0.0);
+
+        // The same masking for the other losses: errors 1 and −2 on the present labels.
+        const torch::Tensor p2 = torch::tensor({1.0, 2.0, 3.0, 4.0}).view({2, 2});
+        QCOMPARE(maskedLoss(p2, target, mask, PropsLoss::L1).item<double>(), (1.0 + 2.0) / 2);
+        QCOMPARE(maskedLoss(p2, target, mask, PropsLoss::Huber).item<double>(), (0.5 * 1.0 + (2.0 - 0.5)) / 2);
+        QCOMPARE(maskedLoss(p2, target, mask, PropsLoss::Mse).item<double>(), (1.0 + 4.0) / 2);
+        torch::Tensor p3 = p2.clone().requires_grad_(true);
+        maskedLoss(p3, target, mask, PropsLoss::L1).backward();
+        QVERIFY(torch::isfinite(p3.grad()).all().item<bool>());
+        QCOMPARE(p3.grad()[1][0].item<double>(), -0.5);  // sign(3 − 5)/2
+        QCOMPARE(p3.grad()[1][1].item<double>(), 0.0);
     }
 
     void bothModelsGiveOneOutputPerTarget() {

@@ -26,7 +26,7 @@ namespace {
 #ifdef CW_WITH_TORCH
 
 struct TrainFlags {
-    std::string configFile, runDir, dataDir, targets, model, transform, device, noisyFor;
+    std::string configFile, runDir, dataDir, targets, model, transform, loss, device, noisyFor;
     int epochs = 0, patience = 0, batch = 0, threads = 0, width = 0, blocks = 0, maxSites = 0;
     double lr = 0, weightDecay = 0, dropout = 0, maxEAboveHull = 0;
     std::uint64_t seed = 0;
@@ -42,6 +42,7 @@ ml::PropsConfig applyFlags(const CLI::App& cmd, const TrainFlags& f, ml::PropsCo
     if (given("--freeze-backbone")) c.freezeBackbone = f.freezeBackbone;
     if (given("--noisy-for")) c.noisyFor = f.noisyFor;
     if (given("--transform")) c.transform = ml::parseTargetTransform(f.transform);
+    if (given("--loss")) c.loss = ml::parsePropsLoss(f.loss);
     if (given("--epochs")) c.epochs = f.epochs;
     if (given("--patience")) c.patience = f.patience;
     if (given("--batch")) c.batchSize = f.batch;
@@ -183,6 +184,7 @@ void addTrainCommand(CLI::App& parent) {
                   "A diffusion run: train a noise-aware guide on its schedule for cwb diffusion sample --guide "
                   "(--data defaults to the run's data set)");
     t->add_option("--transform", f->transform, "none, sqrt, standardize or sqrt+standardize [standardize]");
+    t->add_option("--loss", f->loss, "mse, l1 (optimises the MAE) or huber [mse]");
     t->add_option("--epochs", f->epochs, "Epochs at most [100]");
     t->add_option("--patience", f->patience, "Stop after N epochs without a better validation loss (0: never) [15]");
     t->add_option("--batch", f->batch, "Batch size [32]");
