@@ -306,6 +306,7 @@ private Q_SLOTS:
         form.setRunDirectory(m_dir.filePath("new-run"));
         form.modelBox()->setCurrentText("baseline");
         form.transformBox()->setCurrentText("sqrt");
+        form.findChild<QComboBox*>("propsLoss")->setCurrentText("l1");
         form.epochsBox()->setValue(7);
         form.patienceBox()->setValue(2);
         PropsConfig base;
@@ -320,6 +321,7 @@ private Q_SLOTS:
         QCOMPARE(c.targets, (std::vector<std::string>{"band_gap", "density"}));
         QCOMPARE(c.model, PropsModelKind::Baseline);
         QCOMPARE(c.transform, TargetTransform::Sqrt);
+        QCOMPARE(c.loss, PropsLoss::L1);
         QCOMPARE(c.epochs, 7);
         QCOMPARE(c.patience, 2);
         QCOMPARE(c.width, 8);

@@ -50,6 +50,7 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
       m_backboneFile(new QLineEdit),
       m_fineTune(new QCheckBox("fine-tune")),
       m_transform(new QComboBox),
+      m_loss(new QComboBox),
       m_epochs(new QSpinBox),
       m_patience(new QSpinBox),
       m_runDir(new QLineEdit) {
@@ -98,6 +99,10 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
     m_transform->setToolTip(
         "Learnt transform of the targets (inverted for predictions); sqrt "
         "needs values ≥ 0");
+    for (ml::PropsLoss l : {ml::PropsLoss::Mse, ml::PropsLoss::L1, ml::PropsLoss::Huber})
+        m_loss->addItem(ml::propsLossName(l));
+    m_loss->setObjectName("propsLoss");
+    m_loss->setToolTip("Training loss: mse (the seed's), l1 (optimises the reported MAE), huber");
     m_epochs->setRange(1, 100000);
     m_patience->setRange(0, 100000);
     m_patience->setSpecialValueText("off");
@@ -115,7 +120,11 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
     m_fields->addRow("Data set", row(m_dataDir, browseData));
     m_fields->addRow("Model", m_model);
     m_fields->addRow("Backbone", m_backboneRow);
-    m_fields->addRow("Transform", m_transform);
+    auto* transform = new QHBoxLayout;
+    transform->addWidget(m_transform, 1);
+    transform->addWidget(new QLabel("loss"));
+    transform->addWidget(m_loss, 1);
+    m_fields->addRow("Transform", transform);
     auto* epochs = new QHBoxLayout;
     epochs->addWidget(m_epochs, 1);
     epochs->addWidget(new QLabel("patience"));
@@ -239,6 +248,7 @@ void PropsTrainForm::showConfig(const ml::PropsConfig& config) {
     m_backboneFile->setText(QString::fromStdString(config.backboneFile));
     m_fineTune->setChecked(!config.freezeBackbone);
     m_transform->setCurrentText(ml::targetTransformName(config.transform));
+    m_loss->setCurrentText(ml::propsLossName(config.loss));
     m_epochs->setValue(config.epochs);
     m_patience->setValue(config.patience);
 }
@@ -254,6 +264,7 @@ ml::PropsConfig PropsTrainForm::config() const {
                          : std::string();
     c.freezeBackbone = !m_fineTune->isChecked();
     c.transform = ml::parseTargetTransform(m_transform->currentText().toStdString());
+    c.loss = ml::parsePropsLoss(m_loss->currentText().toStdString());
     c.epochs = m_epochs->value();
     c.patience = m_patience->value();
     // LibTorch's OpenMP threads spin while they wait: leave one core to the window's event loop.

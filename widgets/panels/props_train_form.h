@@ -71,6 +71,7 @@ private:
     QLineEdit* m_backboneFile;
     QCheckBox* m_fineTune;
     QComboBox* m_transform;
+    QComboBox* m_loss;
     QSpinBox* m_epochs;
     QSpinBox* m_patience;
     QLineEdit* m_runDir;
