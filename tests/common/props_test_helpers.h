@@ -6,11 +6,28 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/progress.h"
+#include "ml/props_config.h"
 #include "ml/props_run.h"
 
 namespace cw::test {
+
+/// A short single-threaded CPU run of `targets` on `data` (3 epochs, batch 4, lr 2e-3, no early
+/// stopping); each test sets its model's size and seed.
+inline ml::PropsConfig quickPropsConfig(const std::string& data, const std::vector<std::string>& targets) {
+    ml::PropsConfig c;
+    c.dataDir = data;
+    c.targets = targets;
+    c.epochs = 3;
+    c.patience = 0;
+    c.batchSize = 4;
+    c.learningRate = 2e-3;
+    c.device = "cpu";
+    c.threads = 1;
+    return c;
+}
 
 /// |a − b| ≤ 1e-5 · (1 + |b|): predictions repeated through another path.
 inline bool nearPrediction(double a, double b) {

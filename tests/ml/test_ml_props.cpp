@@ -48,17 +48,10 @@ private:
 };
 
 PropsConfig tinyConfig(const std::string& data, const std::vector<std::string>& targets) {
-    PropsConfig c;
-    c.dataDir = data;
-    c.targets = targets;
+    PropsConfig c = test::quickPropsConfig(data, targets);
     c.width = 8;
     c.blocksPerStage = 1;
     c.epochs = 2;
-    c.patience = 0;
-    c.batchSize = 4;
-    c.learningRate = 2e-3;
-    c.device = "cpu";
-    c.threads = 1;
     c.seed = 3;
     return c;
 }

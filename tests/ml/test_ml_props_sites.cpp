@@ -34,18 +34,10 @@ namespace {
 constexpr int kFirst = 12, kSlots = 52, kSide = 64;
 
 PropsConfig sitesConfig(const std::string& data, const std::vector<std::string>& targets) {
-    PropsConfig c;
-    c.dataDir = data;
-    c.targets = targets;
+    PropsConfig c = test::quickPropsConfig(data, targets);
     c.model = PropsModelKind::Sites;
     c.width = 32;
     c.blocksPerStage = 2;
-    c.epochs = 3;
-    c.patience = 0;
-    c.batchSize = 4;
-    c.learningRate = 2e-3;
-    c.device = "cpu";
-    c.threads = 1;
     c.seed = 9;
     return c;
 }
