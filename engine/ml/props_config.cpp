@@ -145,6 +145,7 @@ void PropsConfig::validate() const {
     require(weightDecay >= 0, "weight_decay", "must be ≥ 0");
     require(minLrRatio >= 0 && minLrRatio <= 1, "min_lr_ratio", "must be in [0, 1]");
     require(gradClip >= 0, "grad_clip", "must be ≥ 0 (0 = off)");
+    require(emaDecay >= 0 && emaDecay < 1, "ema_decay", "must be in [0, 1) (0 = off)");
     require(threads >= 0, "threads", "must be ≥ 0 (0 = all cores)");
 }
 
@@ -175,6 +176,7 @@ std::string propsConfigToJson(const PropsConfig& c) {
     j["weight_decay"] = c.weightDecay;
     j["min_lr_ratio"] = c.minLrRatio;
     j["grad_clip"] = c.gradClip;
+    j["ema_decay"] = c.emaDecay;
     j["device"] = c.device;
     j["threads"] = c.threads;
     j["seed"] = c.seed;
@@ -189,7 +191,7 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
         {"data_dir", "targets", "train_split", "val_split", "test_split", "stable_only",
          "max_e_above_hull", "max_sites", "max_items", "model", "backbone_file", "freeze_backbone",
          "width", "blocks_per_stage", "dropout", "transform", "loss", "noisy_for", "epochs", "patience",
-         "batch_size", "learning_rate", "weight_decay", "min_lr_ratio", "grad_clip", "device",
+         "batch_size", "learning_rate", "weight_decay", "min_lr_ratio", "grad_clip", "ema_decay", "device",
          "threads", "seed"},
         source);
     PropsConfig c = base;
@@ -240,6 +242,7 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
     detail::readField(j, "weight_decay", c.weightDecay, source);
     detail::readField(j, "min_lr_ratio", c.minLrRatio, source);
     detail::readField(j, "grad_clip", c.gradClip, source);
+    detail::readField(j, "ema_decay", c.emaDecay, source);  // absent in older runs: off
     detail::readField(j, "device", c.device, source);
     detail::readField(j, "threads", c.threads, source);
     detail::readField(j, "seed", c.seed, source);

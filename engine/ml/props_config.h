@@ -91,6 +91,10 @@ struct PropsConfig {
     double weightDecay = 1e-4;
     double minLrRatio = 0.01;
     double gradClip = 1.0;             ///< max global L2 norm; 0 = off
+    /// Exponential moving average of the weights, updated after every step with decay
+    /// min(emaDecay, (1 + step)/(10 + step)); when on, validation, best.pt and every prediction
+    /// use the averaged weights (latest.pt keeps both, for resume). 0 = off.
+    double emaDecay = 0;
 
     // Run.
     std::string device = "auto";       ///< "auto" | "cpu" | "cuda" | "cuda:N"

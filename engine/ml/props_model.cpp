@@ -378,13 +378,18 @@ torch::Tensor readPixels(const ImageSet& images, const std::vector<std::size_t>&
 }
 
 void savePropsCheckpoint(const std::string& path, PropsNet& model, torch::optim::Optimizer* optimizer,
-                         const PropsCheckpointState& state) {
+                         const PropsCheckpointState& state, PropsNet* ema) {
     const std::string partial = path + ".part";
     try {
         fs::create_directories(fs::path(path).parent_path());
         torch::serialize::OutputArchive archive, modelArchive;
         model->save(modelArchive);
         archive.write("model", modelArchive);
+        if (ema) {
+            torch::serialize::OutputArchive emaArchive;
+            (*ema)->save(emaArchive);
+            archive.write("ema", emaArchive);
+        }
         if (optimizer) {
             torch::serialize::OutputArchive optimizerArchive;
             optimizer->save(optimizerArchive);
@@ -412,7 +417,7 @@ void savePropsCheckpoint(const std::string& path, PropsNet& model, torch::optim:
 }
 
 PropsCheckpointState loadPropsCheckpoint(const std::string& path, PropsNet& model, torch::optim::Optimizer* optimizer,
-                                         const torch::Device& device) {
+                                         const torch::Device& device, PropsNet* ema) {
     if (!fs::is_regular_file(path)) throw IoError(path, "no such checkpoint");
     PropsCheckpointState state;
     try {
@@ -420,6 +425,12 @@ PropsCheckpointState loadPropsCheckpoint(const std::string& path, PropsNet& mode
         archive.load_from(path, device);
         archive.read("model", modelArchive);
         model->load(modelArchive);
+        if (ema) {
+            torch::serialize::InputArchive emaArchive;
+            if (!archive.try_read("ema", emaArchive))
+                throw FormatError(path, "checkpoint", "it holds no averaged (EMA) weights, but the run uses them");
+            (*ema)->load(emaArchive);
+        }
         if (optimizer) {
             torch::serialize::InputArchive optimizerArchive;
             archive.read("optimizer", optimizerArchive);
@@ -444,12 +455,28 @@ PropsCheckpointState loadPropsCheckpoint(const std::string& path, PropsNet& mode
         state.bestValLoss = loss.item<double>();
         state.wallSeconds = wall.item<double>();
         state.configJson = config.toStringRef();
+    } catch (const Error&) {
+        throw;
     } catch (const c10::Error& error) {
         rethrowAsFormatError(path, error);
     } catch (const std::runtime_error& error) {
         rethrowAsFormatError(path, error);
     }
     return state;
+}
+
+void loadPredictingWeights(const std::string& path, PropsNet& model, const torch::Device& device) {
+    if (!fs::is_regular_file(path)) throw IoError(path, "no such checkpoint");
+    try {
+        torch::serialize::InputArchive archive, weights;
+        archive.load_from(path, device);
+        if (!archive.try_read("ema", weights)) archive.read("model", weights);
+        model->load(weights);
+    } catch (const c10::Error& error) {
+        rethrowAsFormatError(path, error);
+    } catch (const std::runtime_error& error) {
+        rethrowAsFormatError(path, error);
+    }
 }
 
 std::vector<std::string> propsRunTargets(const std::string& runDir) {
@@ -469,7 +496,7 @@ LoadedPropsRun loadPropsRun(const std::string& runDir, const std::string& which,
         throw ConfigError("run " + runDir + " has no weights at " + checkpoint + " (train it first)");
     run.model = PropsNet(propsNetOptions(run.config, run.info.channels, run.info.imageSize,
                                          propsBackbonePath(runDir), run.info.timesteps));
-    loadPropsCheckpoint(checkpoint, run.model, nullptr, device);
+    loadPredictingWeights(checkpoint, run.model, device);
     run.model->to(device);
     run.model->eval();
     return run;

@@ -37,6 +37,9 @@ struct PropsTrainingResult {
 /// At the end (all epochs, or patience exhausted) the best weights predict every kept item:
 /// RUN/predictions.csv and RUN/results.json (metrics per target on the val and test splits,
 /// original units).
+/// With config.emaDecay > 0 an exponential moving average of the weights is updated after each
+/// step; it gives the validation loss, best.pt and the predictions, and latest.pt keeps it
+/// beside the raw weights so that resume continues both.
 /// Cancellation: `cancel` is checked between batches; the unfinished epoch is dropped, status
 /// says "cancelled" and resume continues from the last finished epoch.
 /// Backbone models: a new run copies config.backboneFile to RUN/backbone.pt, which resume and

@@ -120,13 +120,19 @@ struct PropsCheckpointState {
     std::string configJson;
 };
 
-/// Writes weights, the optimiser (when given), the state and the CPU generator's state via
-/// `path.part` and a rename. Throws IoError.
+/// Writes weights, the optimiser (when given), the averaged weights as "ema" (when given), the
+/// state and the CPU generator's state via `path.part` and a rename. Throws IoError.
 void savePropsCheckpoint(const std::string& path, PropsNet& model, torch::optim::Optimizer* optimizer,
-                         const PropsCheckpointState& state);
+                         const PropsCheckpointState& state, PropsNet* ema = nullptr);
 /// Loads what savePropsCheckpoint wrote into a model of the same options (and the optimiser
-/// and generator state when `optimizer` is given). Throws FormatError naming the file.
+/// and generator state when `optimizer` is given, the averaged weights when `ema` is given).
+/// Throws FormatError naming the file.
 PropsCheckpointState loadPropsCheckpoint(const std::string& path, PropsNet& model,
-                                         torch::optim::Optimizer* optimizer, const torch::Device& device);
+                                         torch::optim::Optimizer* optimizer, const torch::Device& device,
+                                         PropsNet* ema = nullptr);
+/// Loads the weights that predict: the averaged ones where the checkpoint holds them (latest.pt
+/// of a run with an EMA), else its weights (best.pt holds the averaged ones as its weights).
+/// Throws FormatError naming the file.
+void loadPredictingWeights(const std::string& path, PropsNet& model, const torch::Device& device);
 
 }  // namespace cw::ml

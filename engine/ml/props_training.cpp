@@ -26,6 +26,7 @@
 #include "ml/regression_metrics.h"
 #include "ml/run_directory.h"
 #include "ml/training_config.h"
+#include "ml/weight_average.h"
 
 namespace cw::ml {
 namespace {
@@ -314,16 +315,27 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
 
         torch::manual_seed(config.seed);
         // A new run reads the user's file (errors name it), a resumed one its own copy.
-        PropsNet model(propsNetOptions(config, info.channels, info.imageSize,
-                                       resume ? propsBackbonePath(runDir) : config.backboneFile, info.timesteps));
+        const PropsNetOptions netOptions = propsNetOptions(
+            config, info.channels, info.imageSize, resume ? propsBackbonePath(runDir) : config.backboneFile,
+            info.timesteps);
+        PropsNet model(netOptions);
         model->to(device);
+        // With --ema the averaged weights validate and predict; the raw ones train.
+        std::optional<PropsNet> ema;
+        if (config.emaDecay > 0) {
+            ema.emplace(netOptions);
+            (*ema)->to(device);
+            startWeightAverage(**ema, *model);
+        }
+        PropsNet& evaluated = ema ? *ema : model;
         torch::optim::AdamW optimizer(model->trainableParameters(),
                                       torch::optim::AdamWOptions(config.learningRate).weight_decay(config.weightDecay));
         PropsCheckpointState state;
         state.bestValLoss = std::numeric_limits<double>::infinity();
         state.configJson = propsConfigToJson(config);
         if (resume) {
-            const PropsCheckpointState stored = loadPropsCheckpoint(runLatestCheckpointPath(runDir), model, &optimizer, device);
+            const PropsCheckpointState stored =
+                loadPropsCheckpoint(runLatestCheckpointPath(runDir), model, &optimizer, device, ema ? &*ema : nullptr);
             state.epoch = stored.epoch;
             state.bestEpoch = stored.bestEpoch;
             state.bestValLoss = stored.bestValLoss;
@@ -390,6 +402,9 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
                 if (config.gradClip > 0)
                     torch::nn::utils::clip_grad_norm_(model->trainableParameters(), config.gradClip);
                 optimizer.step();
+                if (ema)
+                    updateWeightAverage(**ema, *model,
+                                        warmedEmaDecay(config.emaDecay, state.epoch * stepsPerEpoch + batches));
                 const double value = loss.item<double>();
                 if (!std::isfinite(value))
                     throw ValueError("the training loss became " + std::to_string(value) + " in epoch " +
@@ -401,7 +416,8 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
             if (cancel) break;  // the unfinished epoch is dropped; latest.pt holds the last whole one
 
             const torch::Tensor valOut =
-                predictSplit(model, val, config.batchSize, device, &cancel, diffusion ? &*diffusion : nullptr, valNoiseSeed);
+                predictSplit(evaluated, val, config.batchSize, device, &cancel, diffusion ? &*diffusion : nullptr,
+                             valNoiseSeed);
             if (cancel) break;
             const double valLoss = maskedLoss(valOut, valY.targets, valY.mask, config.loss).item<double>();
             const double trainLoss = lossSum / static_cast<double>(std::max<std::int64_t>(1, batches));
@@ -411,12 +427,12 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
                 state.bestValLoss = valLoss;
                 state.bestEpoch = state.epoch;
                 state.epochsSinceBest = 0;
-                savePropsCheckpoint(propsBestCheckpointPath(runDir), model, nullptr, state);
+                savePropsCheckpoint(propsBestCheckpointPath(runDir), evaluated, nullptr, state);
             } else {
                 ++state.epochsSinceBest;
             }
             stoppedEarly = config.patience > 0 && state.epochsSinceBest >= config.patience;
-            savePropsCheckpoint(runLatestCheckpointPath(runDir), model, &optimizer, state);
+            savePropsCheckpoint(runLatestCheckpointPath(runDir), model, &optimizer, state, ema ? &*ema : nullptr);
             metrics << propsMetricsRow({state.epoch, trainLoss, valLoss, lr, state.wallSeconds});
             metrics.flush();
             status.step = state.epoch;
@@ -438,9 +454,9 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
         }
 
         // The best epoch's weights predict every kept item.
-        loadPropsCheckpoint(propsBestCheckpointPath(runDir), model, nullptr, device);
+        loadPredictingWeights(propsBestCheckpointPath(runDir), evaluated, device);
         std::vector<PropsPredictionRow> rows;
-        PropsResults results = evaluate(model, config, scaler, {&train, &val, &test},
+        PropsResults results = evaluate(evaluated, config, scaler, {&train, &val, &test},
                                         {config.trainSplit, config.valSplit, config.testSplit}, device, rows);
         if (test.items.empty()) results.splits.erase(config.testSplit);
         results.model = propsModelName(config.model);

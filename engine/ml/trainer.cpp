@@ -22,6 +22,7 @@
 #include "ml/run_directory.h"
 #include "ml/sample_images.h"
 #include "ml/unet.h"
+#include "ml/weight_average.h"
 
 namespace cw::ml {
 namespace {
@@ -122,17 +123,6 @@ DeviceBatch toDevice(const ImageBatch& batch, const TrainingConfig& config, cons
     if (!out.condition.empty())
         out.condition.dropped = (torch::rand({batch.batch}) < config.conditionDropProb).to(device);
     return out;
-}
-
-void updateEma(UNet& ema, UNet& model, double decay) {
-    torch::NoGradGuard noGrad;
-    auto emaParameters = ema->parameters();
-    auto parameters = model->parameters();
-    for (std::size_t i = 0; i < parameters.size(); ++i)
-        emaParameters[i].mul_(decay).add_(parameters[i].detach(), 1.0 - decay);
-    auto emaBuffers = ema->buffers();
-    auto buffers = model->buffers();
-    for (std::size_t i = 0; i < buffers.size(); ++i) emaBuffers[i].copy_(buffers[i]);
 }
 
 void setLearningRate(torch::optim::Optimizer& optimizer, double lr) {
@@ -246,13 +236,7 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
         UNet ema(config.model);
         model->to(device);
         ema->to(device);
-        {
-            torch::NoGradGuard noGrad;
-            auto target = ema->parameters();
-            auto source = model->parameters();
-            for (std::size_t i = 0; i < source.size(); ++i) target[i].copy_(source[i]);
-        }
-        for (auto& parameter : ema->parameters()) parameter.set_requires_grad(false);
+        startWeightAverage(*ema, *model);
         torch::optim::AdamW optimizer(model->parameters(),
                                       torch::optim::AdamWOptions(config.learningRate)
                                           .betas({config.adamBeta1, config.adamBeta2})
@@ -346,7 +330,7 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
             loss.backward();
             if (config.gradClip > 0) torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClip);
             optimizer.step();
-            updateEma(ema, model, emaDecayAt(config, state.step));
+            updateWeightAverage(*ema, *model, emaDecayAt(config, state.step));
             ++state.step;
 
             const double lossValue = loss.item<double>();

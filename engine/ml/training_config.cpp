@@ -69,10 +69,14 @@ double learningRateAt(const TrainingConfig& c, std::int64_t step) {
     return c.learningRate * (c.minLrRatio + (1.0 - c.minLrRatio) * cosine);
 }
 
+double warmedEmaDecay(double decay, std::int64_t stepsSinceStart) {
+    const double s = static_cast<double>(stepsSinceStart);
+    return std::min(decay, (1.0 + s) / (10.0 + s));
+}
+
 double emaDecayAt(const TrainingConfig& c, std::int64_t step) {
     if (step < c.emaStartStep) return 0.0;
-    const double s = static_cast<double>(step - c.emaStartStep);
-    return std::min(c.emaDecay, (1.0 + s) / (10.0 + s));
+    return warmedEmaDecay(c.emaDecay, step - c.emaStartStep);
 }
 
 std::string trainingConfigToJson(const TrainingConfig& c) {

@@ -60,9 +60,13 @@ struct TrainingConfig {
 /// from lr down to minLrRatio·lr at the last step (Loshchilov & Hutter 2017, no restarts).
 double learningRateAt(const TrainingConfig& config, std::int64_t step);
 
-/// The EMA decay used after `step` updates: min(emaDecay, (1 + step)/(10 + step)), so early EMA
-/// weights follow the model instead of staying near the random initialisation; 0 (a copy)
-/// before emaStartStep.
+/// The decay of an EMA of weights `stepsSinceStart` updates after it started: min(decay,
+/// (1 + s)/(10 + s)), so early averages follow the model instead of staying near the random
+/// initialisation (also used by property training).
+double warmedEmaDecay(double decay, std::int64_t stepsSinceStart);
+
+/// The EMA decay used after `step` updates: warmedEmaDecay(emaDecay, step − emaStartStep); 0
+/// (a copy) before emaStartStep.
 double emaDecayAt(const TrainingConfig& config, std::int64_t step);
 
 /// JSON text (nested "model" and "diffusion" objects; stable key order, 2-space indent).

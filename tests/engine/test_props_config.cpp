@@ -89,6 +89,8 @@ private Q_SLOTS:
         QVERIFY(contains(broken([](PropsConfig& c) { c.valSplit = "validation"; }), "validation"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.patience = -1; }), "patience"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.dropout = 1.0; }), "dropout"));
+        QVERIFY(contains(broken([](PropsConfig& c) { c.emaDecay = 1.0; }), "ema_decay"));
+        QVERIFY(contains(broken([](PropsConfig& c) { c.emaDecay = -0.5; }), "ema_decay"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.model = PropsModelKind::Backbone; }), "backbone_file"));
         QVERIFY(contains(broken([](PropsConfig& c) { c.backboneFile = "m.pt"; }), "backbone_file"));
         auto sites = [](PropsConfig& c) { c.model = PropsModelKind::Sites; };
@@ -120,6 +122,7 @@ private Q_SLOTS:
         c.weightDecay = 0.01;
         c.minLrRatio = 0.2;
         c.gradClip = 0;
+        c.emaDecay = 0.995;
         c.device = "cpu";
         c.threads = 2;
         c.seed = 1234567890123ULL;
@@ -133,6 +136,9 @@ private Q_SLOTS:
         QCOMPARE(back.transform, TargetTransform::SqrtStandardize);
         QCOMPARE(back.loss, PropsLoss::Huber);
         QCOMPARE(back.seed, c.seed);
+        QCOMPARE(back.emaDecay, 0.995);
+        // A config.json written before "ema_decay" existed trained without averaging.
+        QCOMPARE(propsConfigFromJson(R"({"epochs": 2})").emaDecay, 0.0);
         // A config.json written before "loss" existed trained with mse.
         QCOMPARE(propsConfigFromJson(R"({"epochs": 2})").loss, PropsLoss::Mse);
         QCOMPARE(back.maxEAboveHull, 0.05);

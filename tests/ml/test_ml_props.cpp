@@ -254,6 +254,53 @@ private Q_SLOTS:
         QCOMPARE(readPropsResults(run).bestEpoch, r.bestEpoch);
     }
 
+    // --ema: the averaged weights give predictions.csv (and predictProps repeats them from
+    // best.pt, and from latest.pt when the last epoch is the best), they differ from a run
+    // without averaging, and a cancelled run resumes both weight sets: its numbers equal an
+    // uninterrupted run's.
+    void averagedWeightsPredictAndResume() {
+        PropsConfig c = tinyConfig(m_tiny, {"density"});
+        c.epochs = 3;
+        c.emaDecay = 0.9;
+        const std::string straight = path("ema");
+        std::atomic<bool> cancel{false};
+        EpochWatch whole;
+        const PropsTrainingResult r = trainProps(c, straight, false, cancel, whole);
+        QVERIFY(r.finished);
+
+        const std::string interrupted = path("ema-resumed");
+        EpochWatch stopAfterOne(&cancel, 1);
+        QVERIFY(trainProps(c, interrupted, false, cancel, stopAfterOne).cancelled);
+        cancel = false;
+        EpochWatch rest;
+        QVERIFY(trainProps(c, interrupted, true, cancel, rest).finished);
+        QCOMPARE(rest.valLosses.size(), std::size_t{2});
+        for (std::size_t e = 0; e < 2; ++e)
+            QVERIFY(test::nearPrediction(rest.valLosses[e], whole.valLosses[e + 1]));
+        const auto averaged = test::predictionsOf(straight);
+        for (const auto& [key, value] : test::predictionsOf(interrupted))
+            QVERIFY2(test::nearPrediction(value, averaged.at(key)), key.first.c_str());
+
+        PropsPredictOptions options;
+        options.device = "cpu";
+        options.threads = 1;
+        // The averaged weights improve on every epoch here, so latest.pt's are best.pt's.
+        QCOMPARE(r.bestEpoch, r.epochsDone);
+        for (const char* checkpoint : {"best", "latest"}) {
+            options.checkpoint = checkpoint;
+            for (const PropsPrediction& p : predictProps(straight, {m_tiny}, options))
+                QVERIFY2(test::nearPrediction(p.values[0], averaged.at({p.id, "density"})), checkpoint);
+        }
+
+        c.emaDecay = 0;
+        const std::string plain = path("no-ema");
+        NullProgressSink null;
+        QVERIFY(trainProps(c, plain, false, cancel, null).finished);
+        std::size_t differing = 0;
+        for (const auto& [key, value] : test::predictionsOf(plain)) differing += !test::nearPrediction(value, averaged.at(key));
+        QVERIFY2(differing > averaged.size() / 2, qPrintable(QString::number(differing)));
+    }
+
     void badRequestsFailClearly() {
         std::atomic<bool> cancel{false};
         NullProgressSink null;

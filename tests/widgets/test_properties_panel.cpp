@@ -9,6 +9,7 @@
 // crystal (the values cwb props predict gives) and is cancelled mid-run. Without LibTorch, Train
 // and Predict are disabled with a tooltip saying why.
 #include <QAreaSeries>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QImage>
 #include <QLineSeries>
@@ -309,6 +310,10 @@ private Q_SLOTS:
         form.findChild<QComboBox*>("propsLoss")->setCurrentText("l1");
         form.epochsBox()->setValue(7);
         form.patienceBox()->setValue(2);
+        auto* averageWeights = form.findChild<QCheckBox*>("propsEma");
+        QVERIFY(averageWeights && !averageWeights->isChecked());
+        QCOMPARE(form.config().emaDecay, 0.0);
+        averageWeights->setChecked(true);
         PropsConfig base;
         base.width = 8;
         base.threads = 1;
@@ -324,6 +329,7 @@ private Q_SLOTS:
         QCOMPARE(c.loss, PropsLoss::L1);
         QCOMPARE(c.epochs, 7);
         QCOMPARE(c.patience, 2);
+        QCOMPARE(c.emaDecay, 0.999);
         QCOMPARE(c.width, 8);
         QCOMPARE(c.threads, 1);
 

@@ -53,6 +53,7 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
       m_loss(new QComboBox),
       m_epochs(new QSpinBox),
       m_patience(new QSpinBox),
+      m_averageWeights(new QCheckBox("average weights")),
       m_runDir(new QLineEdit) {
     m_dataDir->setObjectName("propsDataDir");
     m_dataDir->setPlaceholderText("CrysTens data set (cwb crystens build …)");
@@ -107,6 +108,10 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
     m_patience->setRange(0, 100000);
     m_patience->setSpecialValueText("off");
     m_patience->setToolTip("Stop when the validation loss has not improved for this many epochs");
+    m_averageWeights->setObjectName("propsEma");
+    m_averageWeights->setToolTip(
+        "Validate and predict with an exponential moving average of the weights (decay 0.999), "
+        "which smooths the noise of the last batches");
 
     m_runDir->setObjectName("propsRunDir");
     m_runDir->setPlaceholderText("New folder for the run");
@@ -129,6 +134,7 @@ PropsTrainForm::PropsTrainForm(QWidget* parent)
     epochs->addWidget(m_epochs, 1);
     epochs->addWidget(new QLabel("patience"));
     epochs->addWidget(m_patience, 1);
+    epochs->addWidget(m_averageWeights);
     m_fields->addRow("Epochs", epochs);
     m_fields->addRow("Run folder", row(m_runDir, browseRun));
     auto* targets = new QVBoxLayout;
@@ -251,6 +257,8 @@ void PropsTrainForm::showConfig(const ml::PropsConfig& config) {
     m_loss->setCurrentText(ml::propsLossName(config.loss));
     m_epochs->setValue(config.epochs);
     m_patience->setValue(config.patience);
+    m_averageWeights->setChecked(config.emaDecay > 0);
+    if (config.emaDecay > 0) m_emaDecayWhenOn = config.emaDecay;
 }
 
 ml::PropsConfig PropsTrainForm::config() const {
@@ -267,6 +275,7 @@ ml::PropsConfig PropsTrainForm::config() const {
     c.loss = ml::parsePropsLoss(m_loss->currentText().toStdString());
     c.epochs = m_epochs->value();
     c.patience = m_patience->value();
+    c.emaDecay = m_averageWeights->isChecked() ? m_emaDecayWhenOn : 0.0;
     // LibTorch's OpenMP threads spin while they wait: leave one core to the window's event loop.
     if (c.threads == 0)
         c.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);

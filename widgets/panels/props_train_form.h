@@ -74,6 +74,8 @@ private:
     QComboBox* m_loss;
     QSpinBox* m_epochs;
     QSpinBox* m_patience;
+    QCheckBox* m_averageWeights;
+    double m_emaDecayWhenOn = 0.999;  // a run shown with another decay keeps it
     QLineEdit* m_runDir;
     QString m_suggestedRunDir;  // filled in by the form; replaced when the data set changes
 };

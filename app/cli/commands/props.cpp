@@ -28,7 +28,7 @@ namespace {
 struct TrainFlags {
     std::string configFile, runDir, dataDir, targets, model, transform, loss, device, noisyFor;
     int epochs = 0, patience = 0, batch = 0, threads = 0, width = 0, blocks = 0, maxSites = 0;
-    double lr = 0, weightDecay = 0, dropout = 0, maxEAboveHull = 0;
+    double lr = 0, weightDecay = 0, dropout = 0, maxEAboveHull = 0, ema = 0;
     std::uint64_t seed = 0;
     std::size_t maxItems = 0;
     bool resume = false, allMaterials = false, progress = false, freezeBackbone = true;
@@ -49,6 +49,7 @@ ml::PropsConfig applyFlags(const CLI::App& cmd, const TrainFlags& f, ml::PropsCo
     if (given("--lr")) c.learningRate = f.lr;
     if (given("--weight-decay")) c.weightDecay = f.weightDecay;
     if (given("--dropout")) c.dropout = f.dropout;
+    if (given("--ema")) c.emaDecay = f.ema;
     if (given("--width")) c.width = f.width;
     if (given("--blocks")) c.blocksPerStage = f.blocks;
     if (given("--max-sites")) c.maxSites = f.maxSites;
@@ -191,6 +192,9 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--lr", f->lr, "Peak learning rate (AdamW, cosine decay) [1e-3]");
     t->add_option("--weight-decay", f->weightDecay, "AdamW weight decay [1e-4]");
     t->add_option("--dropout", f->dropout, "Dropout before the last layer [0.1]");
+    t->add_option("--ema", f->ema,
+                  "Decay of an exponential moving average of the weights, which then validate and predict "
+                  "(e.g. 0.999; 0: off) [0]");
     t->add_option("--width", f->width, "resnet: channels of the first stage; sites: token width, a multiple of 4 [32]");
     t->add_option("--blocks", f->blocks, "resnet: residual blocks per stage; sites: attention layers [2]");
     t->add_option("--max-sites", f->maxSites, "Keep materials with at most N sites (0: all) [0]");
