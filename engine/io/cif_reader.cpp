@@ -6,212 +6,28 @@
 #include <gemmi/symmetry.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <numbers>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "crystal/close_pairs.h"
 #include "crystal/elements.h"
+#include "io/cif_text.h"
 #include "io/cif.h"
 
 namespace cw {
 namespace {
 
 namespace gcif = gemmi::cif;
+using namespace cif_text;
 
 /// Occupancies may exceed 1 (alone or summed over a shared position) by this much, the rounding
 /// of values such as 0.333 + 0.667.
 constexpr double kOccupancyTolerance = 2e-3;
-
-// Each quantity under its CIF 1.1 (DDL1) name, its DDLm/mmCIF-style name and, for symmetry,
-// the magCIF names (two generations of them: magnetic.*.mcif in pymatgen's tests use both).
-const std::vector<std::string> kSymopTags = {
-    "_space_group_symop_operation_xyz", "_space_group_symop.operation_xyz",
-    "_symmetry_equiv_pos_as_xyz", "_symmetry_equiv.pos_as_xyz"};
-const std::vector<std::string> kMagneticSymopTags = {"_space_group_symop_magn_operation.xyz",
-                                                     "_space_group_symop.magn_operation_xyz",
-                                                     "_space_group_symop_magn_operation_xyz"};
-const std::vector<std::string> kMagneticCenteringTags = {"_space_group_symop_magn_centering.xyz",
-                                                         "_space_group_symop.magn_centering_xyz",
-                                                         "_space_group_symop_magn_centering_xyz"};
-const std::vector<std::string> kSuperspaceTags = {"_space_group_symop.magn_ssg_operation_algebraic",
-                                                  "_space_group_symop_magn_ssg_operation.algebraic",
-                                                  "_space_group_symop_ssg_operation_algebraic",
-                                                  "_space_group_symop.ssg_operation_algebraic",
-                                                  "_cell_wave_vector_x",
-                                                  "_cell_wave_vector.x"};
-const std::vector<std::string> kHermannMauguinTags = {
-    "_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M", "_space_group.name_H-M_alt",
-    "_space_group_name_H-M_ref", "_space_group.name_H-M_ref"};
-const std::vector<std::string> kHallTags = {
-    "_space_group_name_Hall", "_symmetry_space_group_name_Hall", "_space_group.name_Hall"};
-const std::vector<std::string> kNumberTags = {
-    "_space_group_IT_number", "_symmetry_Int_Tables_number", "_space_group.IT_number",
-    "_symmetry.Int_Tables_number"};
-const std::vector<std::string> kBnsTags = {"_space_group_magn.number_BNS",
-                                           "_space_group.magn_number_BNS"};
-const std::vector<std::string> kParentNumberTags = {"_parent_space_group.IT_number",
-                                                    "_parent_space_group_IT_number"};
-
-/// A tag found in a block: a pair, or one column of a loop.
-struct Found {
-    const gcif::Item* item = nullptr;
-    int column = 0;
-    std::string tag;
-
-    explicit operator bool() const { return item != nullptr; }
-    int line() const { return item ? item->line_number : 0; }
-    std::vector<std::string> rawValues() const {
-        if (!item) return {};
-        if (item->type == gcif::ItemType::Pair) return {item->pair[1]};
-        std::vector<std::string> values;
-        const gcif::Loop& loop = item->loop;
-        for (std::size_t row = 0; row < loop.length(); ++row)
-            values.push_back(loop.val(row, column));
-        return values;
-    }
-};
-
-Found findTag(const gcif::Block& block, const std::vector<std::string>& spellings) {
-    for (const std::string& tag : spellings) {
-        const std::string lower = gemmi::to_lower(tag);
-        for (const gcif::Item& item : block.items) {
-            if (item.type == gcif::ItemType::Pair && gemmi::iequal(item.pair[0], lower)) {
-                return {&item, 0, item.pair[0]};
-            }
-            if (item.type == gcif::ItemType::Loop) {
-                const int column = item.loop.find_tag_lc(lower);
-                if (column >= 0) return {&item, column, item.loop.tags[column]};
-            }
-        }
-    }
-    return {};
-}
-
-/// The first non-null value of a tag, unquoted; empty when absent or null.
-std::string firstValue(const Found& found) {
-    for (const std::string& raw : found.rawValues()) {
-        if (!gcif::is_null(raw)) return gcif::as_string(raw);
-    }
-    return {};
-}
-
-std::string trim(std::string_view s) {
-    const auto begin = s.find_first_not_of(" \t\r\n");
-    if (begin == std::string_view::npos) return {};
-    const auto end = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(begin, end - begin + 1));
-}
-
-/// Coordinates written to a few decimals without an uncertainty (0.3333, 0.6667) stand for exact
-/// thirds, sixths or twelfths; left as written, their symmetry images miss each other by about
-/// 1e-4 and are not merged (pymatgen's cif_finite_precision_frac_coord_error.cif). Values with an
-/// uncertainty were refined and are kept; 17-digit values (our own writer) never snap.
-double snapShortDecimal(const std::string& text, double value) {
-    if (text.find_first_of("(eE") != std::string::npos) return value;
-    const auto dot = text.find('.');
-    if (dot == std::string::npos) return value;
-    int decimals = 0;
-    for (std::size_t i = dot + 1;
-         i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
-        ++decimals;
-    }
-    if (decimals < 3 || decimals > 8) return value;
-    const double snapped = std::round(value * 12.0) / 12.0;
-    return std::abs(value - snapped) < std::pow(10.0, -decimals) ? snapped : value;
-}
-
-/// magCIF appends the time reversal (",+1" or ",-1") and sometimes more after the three
-/// coordinates; the atom positions need only the spatial part.
-std::string spatialPart(const std::string& triplet) {
-    std::size_t comma = std::string::npos;
-    for (int i = 0; i < 3; ++i) {
-        comma = triplet.find(',', comma == std::string::npos ? 0 : comma + 1);
-        if (comma == std::string::npos) return triplet;
-    }
-    return triplet.substr(0, comma);
-}
-
-/// gemmi's triplet parser takes fractions only; some programs write "x+0.5" or "-y+0.3333".
-/// Returns nullopt when a decimal is no multiple of 1/24 (gemmi's denominator).
-std::optional<std::string> decimalsToFractions(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size();) {
-        const bool startsNumber =
-            std::isdigit(static_cast<unsigned char>(s[i])) ||
-            (s[i] == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])));
-        if (!startsNumber || (i > 0 && s[i - 1] == '/')) {
-            out += s[i++];
-            continue;
-        }
-        std::size_t j = i;
-        while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
-        const std::string number = s.substr(i, j - i);
-        if (number.find('.') == std::string::npos) {
-            out += number;
-        } else {
-            const double v = std::strtod(number.c_str(), nullptr);
-            const double k = std::round(v * gemmi::Op::DEN);
-            if (std::abs(v * gemmi::Op::DEN - k) > 0.02) return std::nullopt;
-            out += std::to_string(static_cast<long>(k)) + "/" + std::to_string(gemmi::Op::DEN);
-        }
-        i = j;
-    }
-    return out;
-}
-
-/// International-table symbols as CIFs write them, in the spelling gemmi's table knows:
-/// "P 6_3/m m c" → "P 63/m m c", "P 4/n m m (origin choice 2)" and ICSD's "F d -3 m Z" → ":2",
-/// ICSD's "R -3 H" / "R -3 c R" → ":H" / ":R".
-std::string normaliseHermannMauguin(std::string hm) {
-    hm.erase(std::remove(hm.begin(), hm.end(), '_'), hm.end());
-    std::string lower = gemmi::to_lower(hm);
-    const auto origin = lower.find("origin choice");
-    if (origin != std::string::npos) {
-        const auto digit = lower.find_first_of("12", origin);
-        const char choice = digit == std::string::npos ? '1' : lower[digit];
-        std::string body = trim(hm.substr(0, origin));
-        while (!body.empty() && (body.back() == '(' || body.back() == ' ')) body.pop_back();
-        return body + ":" + choice;
-    }
-    hm = trim(hm);
-    if (hm.size() > 3 && hm[hm.size() - 2] == ' ') {
-        const char last = hm.back();
-        const std::string body = trim(hm.substr(0, hm.size() - 2));
-        if (last == 'Z') return body + ":2";
-        if (last == 'S') return body + ":1";
-        if (last == 'H' || last == 'R') return body + ":" + last;
-    }
-    return hm;
-}
-
-/// A short human-readable number for messages: 120, 5.64, 1.556.
-std::string shortNumber(double value) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
-    return buffer;
-}
-
-int integerOr(const std::string& text, int fallback) {
-    const double v = gcif::as_number(text);
-    if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e6) return static_cast<int>(v);
-    return fallback;
-}
-
-/// Special labels and type symbols that pymatgen also understands (water, deuterium).
-std::optional<int> specialSymbol(const std::string& symbol) {
-    const std::string lower = gemmi::to_lower(symbol);
-    if (lower == "wat" || lower == "ow") return 8;
-    if (lower == "hw" || lower == "d" || lower == "t") return 1;
-    return std::nullopt;
-}
 
 /// Reads one data block into a structure; every error names the source, block and line.
 class BlockReader {
@@ -661,86 +477,9 @@ private:
         return unique;
     }
 
-    /// Close-pair test with a cheap necessary condition first: a minimum-image vector shorter
-    /// than `cutoff` has fractional components |Δf_i| ≤ cutoff · |a*_i|.
-    struct NearTest {
-        const Lattice& lattice;
-        Eigen::Vector3d reach;  // |a*_i| per Å
-        explicit NearTest(const Lattice& l) : lattice(l) {
-            const Eigen::Matrix3d reciprocal = l.reciprocalRows();
-            for (int i = 0; i < 3; ++i) reach[i] = reciprocal.row(i).norm();
-        }
-        bool operator()(const Eigen::Vector3d& f1, const Eigen::Vector3d& f2, double cutoff) const {
-            for (int i = 0; i < 3; ++i) {
-                double d = f2[i] - f1[i];
-                d -= std::round(d);
-                if (std::abs(d) > cutoff * reach[i] + 1e-12) return false;
-            }
-            return lattice.minimumImageDistance(f1, f2) < cutoff;
-        }
-    };
-
-    static Eigen::Vector3d wrap(Eigen::Vector3d f) {
-        for (int i = 0; i < 3; ++i) {
-            f[i] -= std::floor(f[i]);
-            if (f[i] >= 1.0) f[i] = 0.0;
-        }
-        return f;
-    }
-
-    /// Pairs (i < j, sorted) of sites closer than `cutoff` Å. Sites are binned on a fractional
-    /// grid whose cells are at least the cutoff wide, so only the 27 neighbouring cells are
-    /// searched: linear time for the large cells of framework and molecular crystals.
-    static std::vector<std::pair<std::size_t, std::size_t>> closePairs(
-        const std::vector<Site>& sites, const NearTest& near, double cutoff) {
-        std::vector<std::pair<std::size_t, std::size_t>> pairs;
-        long n[3];
-        for (int i = 0; i < 3; ++i) {
-            const double width = cutoff * near.reach[i] + 1e-12;
-            n[i] = static_cast<long>(std::min(std::floor(1.0 / width), double(1 << 20)));
-        }
-        if (n[0] < 3 || n[1] < 3 || n[2] < 3) {
-            for (std::size_t i = 0; i < sites.size(); ++i) {
-                for (std::size_t j = i + 1; j < sites.size(); ++j) {
-                    if (near(sites[i].frac, sites[j].frac, cutoff)) pairs.emplace_back(i, j);
-                }
-            }
-            return pairs;
-        }
-        auto cell = [&](const Eigen::Vector3d& f, int axis) {
-            const double wrapped = f[axis] - std::floor(f[axis]);
-            return std::min(static_cast<long>(wrapped * n[axis]), n[axis] - 1);
-        };
-        auto key = [&](long a, long b, long c) {
-            return static_cast<std::uint64_t>((a * n[1] + b) * n[2] + c);
-        };
-        std::unordered_map<std::uint64_t, std::vector<std::size_t>> bins;
-        for (std::size_t j = 0; j < sites.size(); ++j) {
-            const long c[3] = {cell(sites[j].frac, 0), cell(sites[j].frac, 1),
-                               cell(sites[j].frac, 2)};
-            for (long da = -1; da <= 1; ++da) {
-                for (long db = -1; db <= 1; ++db) {
-                    for (long dc = -1; dc <= 1; ++dc) {
-                        const auto found =
-                            bins.find(key((c[0] + da + n[0]) % n[0], (c[1] + db + n[1]) % n[1],
-                                          (c[2] + dc + n[2]) % n[2]));
-                        if (found == bins.end()) continue;
-                        for (std::size_t i : found->second) {
-                            if (near(sites[i].frac, sites[j].frac, cutoff))
-                                pairs.emplace_back(i, j);
-                        }
-                    }
-                }
-            }
-            bins[key(c[0], c[1], c[2])].push_back(j);
-        }
-        std::sort(pairs.begin(), pairs.end());
-        return pairs;
-    }
-
     std::vector<Site> expand(const std::vector<Site>& asymmetric, const std::vector<gemmi::Op>& ops,
                              const Lattice& lattice) const {
-        const NearTest near(lattice);
+        const PeriodicNearTest near(lattice);
         std::vector<Site> all;
         for (const Site& site : asymmetric) {
             const std::size_t first = all.size();
@@ -753,7 +492,7 @@ private:
                         image[i] += double(op.rot[i][j] / gemmi::Op::DEN) * site.frac[j];
                     }
                 }
-                image = wrap(image);
+                image = wrapFractional(image);
                 const bool seen = std::any_of(all.begin() + first, all.end(), [&](const Site& s) {
                     return near(s.frac, image, m_mergeToleranceA);
                 });
@@ -766,7 +505,7 @@ private:
         // Two listed sites of one element on one position whose occupancies would exceed 1
         // together are the same atom written twice (P1 exports that repeat boundary atoms).
         std::vector<bool> duplicate(all.size(), false);
-        for (const auto& [i, j] : closePairs(all, near, m_mergeToleranceA)) {
+        for (const auto& [i, j] : closeSitePairs(all, near, m_mergeToleranceA)) {
             if (!duplicate[i] && !duplicate[j] && all[i].z == all[j].z &&
                 all[i].occupancy + all[j].occupancy > 1 + kOccupancyTolerance) {
                 duplicate[j] = true;
@@ -782,10 +521,10 @@ private:
     /// Sets the disordered flag and rejects positions holding more than one atom in total.
     void checkOccupancies(CifStructure& result, const Lattice& lattice) const {
         const std::vector<Site>& sites = result.structure.sites();
-        const NearTest near(lattice);
+        const PeriodicNearTest near(lattice);
         const double shared = std::max(m_mergeToleranceA, 1e-3);
         std::vector<std::vector<std::size_t>> sharing(sites.size());
-        for (const auto& [i, j] : closePairs(sites, near, shared)) sharing[i].push_back(j);
+        for (const auto& [i, j] : closeSitePairs(sites, near, shared)) sharing[i].push_back(j);
         std::vector<bool> grouped(sites.size(), false);
         for (std::size_t i = 0; i < sites.size(); ++i) {
             if (sites[i].occupancy < 1 - 1e-9) result.info.disordered = true;
