@@ -60,18 +60,11 @@ def forward(self, x):
 }
 
 PropsConfig tinyConfig(const std::string& data, const std::string& backbone, bool freeze) {
-    PropsConfig c;
-    c.dataDir = data;
-    c.targets = {"density"};
+    PropsConfig c = test::quickPropsConfig(data, {"density"});
     c.model = PropsModelKind::Backbone;
     c.backboneFile = backbone;
     c.freezeBackbone = freeze;
-    c.epochs = 3;
-    c.patience = 0;
-    c.batchSize = 4;
     c.learningRate = 5e-3;
-    c.device = "cpu";
-    c.threads = 1;
     c.seed = 4;
     return c;
 }

@@ -25,6 +25,7 @@
 #include "ml/props_run.h"
 #include "ml/sampling.h"
 #include "ml/trainer.h"
+#include "props_test_helpers.h"
 #include "tiny_datasets.h"
 
 using namespace cw;
@@ -76,18 +77,13 @@ TrainingConfig tinyDiffusion(const std::string& data) {
 }
 
 PropsConfig guideConfig(const std::string& diffusionRun) {
-    PropsConfig c;
-    c.noisyFor = diffusionRun;  // data set: the run's
-    c.targets = {"density"};
+    PropsConfig c = test::quickPropsConfig("", {"density"});  // data set: the run's
+    c.noisyFor = diffusionRun;
     c.width = 8;
     c.blocksPerStage = 1;
     c.dropout = 0;
     c.epochs = 2;
-    c.patience = 0;
-    c.batchSize = 4;
     c.learningRate = 3e-3;
-    c.device = "cpu";
-    c.threads = 1;
     c.seed = 5;
     return c;
 }
