@@ -25,6 +25,7 @@
 #include "ml/props_run.h"
 #include "ml/regression_metrics.h"
 #include "ml/run_directory.h"
+#include "ml/run_log.h"
 #include "ml/training_config.h"
 #include "ml/weight_average.h"
 
@@ -44,21 +45,6 @@ std::string shortNumber(double value) {
     out << value;
     return out.str();
 }
-
-class RunLog {
-public:
-    RunLog(const std::string& runDir, const std::function<void(const std::string&)>& callback)
-        : m_file(runDir + "/train.log", std::ios::app), m_callback(callback) {}
-    void line(const std::string& text) {
-        m_file << text << '\n';
-        m_file.flush();
-        if (m_callback) m_callback(text);
-    }
-
-private:
-    std::ofstream m_file;
-    const std::function<void(const std::string&)>& m_callback;
-};
 
 // The resolved config of a diffusion run (a guide's --noisy-for). Throws ConfigError.
 TrainingConfig diffusionRunConfig(const std::string& diffusionRun) {
@@ -483,17 +469,7 @@ PropsTrainingResult trainProps(const PropsConfig& request, const std::string& ru
         log.line(summary);
         return result;
     } catch (const std::exception& error) {
-        status.state = RunState::Failed;
-        std::string message = error.what();
-        if (auto newline = message.find('\n'); newline != std::string::npos) message.resize(newline);
-        status.message = message;
-        try {
-            writeRunStatus(runDir, status);
-            log.line("failed: " + message);
-        } catch (...) {  // the original error matters more than a failed status write
-        }
-        if (dynamic_cast<const Error*>(&error)) throw;
-        throw Error("property training failed: " + message);
+        recordRunFailure(runDir, status, log, error, "property training");
     }
 }
 

@@ -20,6 +20,7 @@
 #include "ml/eval_log.h"
 #include "ml/grid_evaluation.h"
 #include "ml/run_directory.h"
+#include "ml/run_log.h"
 #include "ml/sample_images.h"
 #include "ml/unet.h"
 #include "ml/weight_average.h"
@@ -33,22 +34,6 @@ using Clock = std::chrono::steady_clock;
 double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-// Appends to RUN/train.log and forwards to the caller's log callback.
-class RunLog {
-public:
-    RunLog(const std::string& runDir, const TrainingCallbacks& callbacks)
-        : m_file(runDir + "/train.log", std::ios::app), m_callbacks(callbacks) {}
-    void line(const std::string& text) {
-        m_file << text << '\n';
-        m_file.flush();
-        if (m_callbacks.log) m_callbacks.log(text);
-    }
-
-private:
-    std::ofstream m_file;
-    const TrainingCallbacks& m_callbacks;
-};
 
 // The resolved config of a run: a new run's config with what the data set decides (channels,
 // conditioning) filled in, or a resumed run's stored config with the caller's overrides.
@@ -210,7 +195,7 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
     TrainingConfig config = resolveConfig(request, runDir, resume);
     config.validate();
     fs::create_directories(runDir);
-    RunLog log(runDir, callbacks);
+    RunLog log(runDir, callbacks.log);
     RunStatus status;
     status.totalSteps = config.steps;
     try {
@@ -390,17 +375,7 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
                  formatDouble(result.imagesPerSecond) + " images/s");
         return result;
     } catch (const std::exception& error) {
-        status.state = RunState::Failed;
-        std::string message = error.what();
-        if (auto newline = message.find('\n'); newline != std::string::npos) message.resize(newline);
-        status.message = message;
-        try {
-            writeRunStatus(runDir, status);
-            log.line("failed: " + message);
-        } catch (...) {  // the original error matters more than a failed status write
-        }
-        if (dynamic_cast<const Error*>(&error)) throw;
-        throw Error("training failed: " + message);
+        recordRunFailure(runDir, status, log, error, "training");
     }
 }
 
