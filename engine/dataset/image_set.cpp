@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/name_list.h"
 #include "dataset/csv_reader.h"
 #include "dataset/resample.h"
 #include "dataset/stored_images.h"
@@ -48,21 +49,6 @@ bool parseInt(const std::string& text, T& value) {
     const char* end = text.data() + text.size();
     const auto r = std::from_chars(text.data(), end, value);
     return r.ec == std::errc() && r.ptr == end;
-}
-
-std::vector<std::string> splitNames(const std::string& text) {
-    std::vector<std::string> names;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        std::size_t end = text.find(',', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string name = text.substr(pos, end - pos);
-        name.erase(0, name.find_first_not_of(" \t"));
-        name.erase(name.find_last_not_of(" \t") + 1);
-        if (!name.empty()) names.push_back(name);
-        pos = end + 1;
-    }
-    return names;
 }
 
 // Stored element i of an item → v ∈ [0, 1] → 2v − 1, for every element, in file order.
@@ -133,7 +119,7 @@ void ImageSet::Data::readTable(const ImageSetOptions& options) {
                               " has no space_group column");
         classes = kSpaceGroups;
     } else if (!condition.empty()) {
-        conditionNames = splitNames(condition);
+        conditionNames = splitNameList(condition);
         for (const std::string& name : conditionNames) {
             const std::size_t c = column(name);
             if (c == std::string::npos) {

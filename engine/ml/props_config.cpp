@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/name_list.h"
 #include "ml/config_json.h"
 
 namespace cw::ml {
@@ -90,21 +91,6 @@ TargetTransform parseTargetTransform(const std::string& name) {
         return TargetTransform::SqrtStandardize;
     throw ConfigError("transform '" + name +
                       "': expected none, sqrt, standardize or sqrt+standardize");
-}
-
-std::vector<std::string> splitTargetList(const std::string& text) {
-    std::vector<std::string> names;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        std::size_t end = text.find(',', pos);
-        if (end == std::string::npos) end = text.size();
-        std::string name = text.substr(pos, end - pos);
-        name.erase(0, name.find_first_not_of(" \t"));
-        name.erase(name.find_last_not_of(" \t") + 1);
-        if (!name.empty()) names.push_back(name);
-        pos = end + 1;
-    }
-    return names;
 }
 
 void PropsConfig::validate() const {
@@ -199,7 +185,7 @@ PropsConfig propsConfigFromJson(const std::string& jsonText, const PropsConfig& 
     if (const auto it = j.find("targets"); it != j.end()) {
         // A list of names, or one comma-separated string as on the command line.
         if (it->is_string()) {
-            c.targets = splitTargetList(it->get<std::string>());
+            c.targets = splitNameList(it->get<std::string>());
         } else if (it->is_array()) {
             c.targets.clear();
             for (const auto& name : *it) {

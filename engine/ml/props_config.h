@@ -111,9 +111,6 @@ struct PropsConfig {
 /// Throws ConfigError as parsePropsModel.
 void setPropsModel(PropsConfig& config, const std::string& spec);
 
-/// Splits "band_gap, density" into trimmed names (empty items dropped).
-std::vector<std::string> splitTargetList(const std::string& text);
-
 /// JSON text (stable key order, 2-space indent).
 std::string propsConfigToJson(const PropsConfig& config);
 /// Applies a JSON object over `base` (missing keys keep base's values); unknown keys and wrong

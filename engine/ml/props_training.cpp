@@ -58,18 +58,14 @@ TrainingConfig diffusionRunConfig(const std::string& diffusionRun) {
 
 PropsConfig resolveConfig(const PropsConfig& request, const std::string& runDir, bool resume) {
     if (!resume) {
-        if (fs::exists(runDir) && !fs::is_empty(runDir))
-            throw ConfigError(runDir + ": the run directory is not empty; pass --resume to continue the run in it, "
-                                       "or choose a new directory");
+        requireNewRunDirectory(runDir);
         PropsConfig config = request;
         // A guide learns the diffusion run's data unless told otherwise.
         if (!config.noisyFor.empty() && config.dataDir.empty())
             config.dataDir = diffusionRunConfig(config.noisyFor).dataDir;
         return config;
     }
-    const std::string configPath = runConfigPath(runDir);
-    if (!fs::exists(configPath) || !fs::exists(runLatestCheckpointPath(runDir)))
-        throw ConfigError(runDir + ": nothing to resume (no config.json and checkpoints/latest.pt)");
+    const std::string configPath = resumableRunConfigPath(runDir);
     PropsConfig stored = propsConfigFromJson(readFileToString(configPath), {}, configPath);
     stored.epochs = std::max(stored.epochs, request.epochs);
     stored.device = request.device;

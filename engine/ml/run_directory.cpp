@@ -147,6 +147,19 @@ std::string runSampleGridPath(const std::string& runDir, std::int64_t step) {
     return join(runSamplesDir(runDir), stepFileName(step, ".png"));
 }
 
+void requireNewRunDirectory(const std::string& runDir) {
+    if (fs::exists(runDir) && !fs::is_empty(runDir))
+        throw ConfigError(runDir + ": the run directory is not empty; pass --resume to continue the run in it, "
+                                   "or choose a new directory");
+}
+
+std::string resumableRunConfigPath(const std::string& runDir) {
+    const std::string configPath = runConfigPath(runDir);
+    if (!fs::exists(configPath) || !fs::exists(runLatestCheckpointPath(runDir)))
+        throw ConfigError(runDir + ": nothing to resume (no config.json and checkpoints/latest.pt)");
+    return configPath;
+}
+
 void writeRunStatus(const std::string& runDir, const RunStatus& status) {
     nlohmann::ordered_json j;
     j["state"] = runStateName(status.state);

@@ -48,6 +48,13 @@ std::string runStepCheckpointPath(const std::string& runDir, std::int64_t step);
 std::string runSamplesDir(const std::string& runDir);
 std::string runSampleGridPath(const std::string& runDir, std::int64_t step);  ///< .png
 
+/// Throws ConfigError unless `runDir` is absent or empty: a new run never mixes with the files of
+/// another (the message points to --resume).
+void requireNewRunDirectory(const std::string& runDir);
+/// The path of `runDir`'s config.json. Throws ConfigError when runDir holds nothing to resume
+/// (no config.json and checkpoints/latest.pt).
+std::string resumableRunConfigPath(const std::string& runDir);
+
 /// Writes status.json atomically (updated = now). Throws IoError.
 void writeRunStatus(const std::string& runDir, const RunStatus& status);
 /// Reads status.json; a missing file gives state New. Throws FormatError for a malformed file.

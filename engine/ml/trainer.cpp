@@ -39,14 +39,10 @@ double secondsSince(Clock::time_point start) {
 // conditioning) filled in, or a resumed run's stored config with the caller's overrides.
 TrainingConfig resolveConfig(const TrainingConfig& request, const std::string& runDir, bool resume) {
     if (!resume) {
-        if (fs::exists(runDir) && !fs::is_empty(runDir))
-            throw ConfigError(runDir + ": the run directory is not empty; pass --resume to continue "
-                              "the run in it, or choose a new directory");
+        requireNewRunDirectory(runDir);
         return request;
     }
-    const std::string configPath = runConfigPath(runDir);
-    if (!fs::exists(configPath) || !fs::exists(runLatestCheckpointPath(runDir)))
-        throw ConfigError(runDir + ": nothing to resume (no config.json and checkpoints/latest.pt)");
+    const std::string configPath = resumableRunConfigPath(runDir);
     TrainingConfig stored = trainingConfigFromJson(readFileToString(configPath), {}, configPath);
     stored.steps = std::max(stored.steps, request.steps);
     stored.device = request.device;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/name_list.h"
 #include "ml/props_config.h"
 #include "ml/target_transform.h"
 
@@ -69,9 +70,10 @@ private Q_SLOTS:
     }
 
     void targetListsAreTrimmed() {
-        QCOMPARE(splitTargetList(" band_gap, density ,,efermi"),
+        QCOMPARE(cw::splitNameList(" band_gap, density ,,efermi"),
                  (std::vector<std::string>{"band_gap", "density", "efermi"}));
-        QVERIFY(splitTargetList("").empty());
+        QVERIFY(cw::splitNameList("").empty());
+        QVERIFY(cw::splitNameList(" , ").empty());
     }
 
     void validationNamesTheField() {

@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/name_list.h"
 #include "ml/props_config.h"
 #include "ml/props_report.h"
 
@@ -37,7 +38,7 @@ struct TrainFlags {
 ml::PropsConfig applyFlags(const CLI::App& cmd, const TrainFlags& f, ml::PropsConfig c) {
     auto given = [&cmd](const char* name) { return cmd.count(name) > 0; };
     if (given("--data")) c.dataDir = f.dataDir;
-    if (given("--target")) c.targets = ml::splitTargetList(f.targets);
+    if (given("--target")) c.targets = splitNameList(f.targets);
     if (given("--model")) ml::setPropsModel(c, f.model);
     if (given("--freeze-backbone")) c.freezeBackbone = f.freezeBackbone;
     if (given("--noisy-for")) c.noisyFor = f.noisyFor;

@@ -1,0 +1,20 @@
+#include "core/name_list.h"
+
+namespace cw {
+
+std::vector<std::string> splitNameList(const std::string& text) {
+    std::vector<std::string> names;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = text.find(',', pos);
+        if (end == std::string::npos) end = text.size();
+        std::string name = text.substr(pos, end - pos);
+        name.erase(0, name.find_first_not_of(" \t"));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        if (!name.empty()) names.push_back(name);
+        pos = end + 1;
+    }
+    return names;
+}
+
+}  // namespace cw
