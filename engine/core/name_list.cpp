@@ -1,5 +1,7 @@
 #include "core/name_list.h"
 
+#include <cctype>
+
 namespace cw {
 
 std::vector<std::string> splitNameList(const std::string& text) {
@@ -15,6 +17,13 @@ std::vector<std::string> splitNameList(const std::string& text) {
         pos = end + 1;
     }
     return names;
+}
+
+std::string fileSafeName(const std::string& name) {
+    std::string out = name;
+    for (char& c : out)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_')) c = '_';
+    return out;
 }
 
 }  // namespace cw

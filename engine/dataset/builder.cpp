@@ -11,6 +11,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/name_list.h"
 #include "core/npy.h"
 #include "core/parallel.h"
 #include "core/png_image.h"
@@ -124,14 +125,6 @@ UnitSummary summaryFromJson(const nlohmann::json& j) {
 
 std::string materialIdOf(const Structure& s, std::size_t index) {
     return s.id().empty() ? "entry-" + std::to_string(index) : s.id();
-}
-
-std::string fileSafe(const std::string& id) {
-    std::string out = id;
-    for (char& c : out)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'))
-            c = '_';
-    return out;
 }
 
 void appendNumber(std::string& row, double v) {
@@ -323,7 +316,7 @@ bool Builder::buildUnit(std::size_t unit, UnitSummary& summary) {
             SliceResult r = slicers[job.structure]->slice(job.picks);
             if (!m_s.pngDir.empty()) {
                 const Pending& src = m_pending[job.structure];
-                const std::string name = fileSafe(materialIdOf(src.structure, src.index)) + "_" +
+                const std::string name = fileSafeName(materialIdOf(src.structure, src.index)) + "_" +
                                          std::to_string(job.picks[0].site) + "_" +
                                          std::to_string(job.picks[1].site) + "_" +
                                          std::to_string(job.picks[2].site) + ".png";

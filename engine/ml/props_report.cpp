@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/atomic_file.h"
+#include "core/name_list.h"
 #include "plot/chart.h"
 #include "ml/props_run.h"
 
@@ -22,19 +23,8 @@ std::string number(double value, const char* format = "%.4g") {
     return text;
 }
 
-// A file-name-safe version of a property name.
-std::string safeName(const std::string& name) {
-    std::string out = name;
-    for (char& c : out)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
-    return out;
-}
-
 void writeBoth(const Chart& chart, const std::string& stem, std::vector<std::string>& written) {
-    writeChartPng(chart, stem + ".png");
-    writeChartSvg(chart, stem + ".svg");
-    written.push_back(stem + ".png");
-    written.push_back(stem + ".svg");
+    for (const std::string& path : writeChartPngAndSvg(chart, stem)) written.push_back(path);
 }
 
 }  // namespace
@@ -42,11 +32,18 @@ void writeBoth(const Chart& chart, const std::string& stem, std::vector<std::str
 std::string propsResultsMarkdown(const std::string& runDir) {
     const PropsResults r = readPropsResults(runDir);
     std::string md = "# Property prediction: " + fs::path(runDir).filename().string() + "\n\n";
-    md += "Model " + r.model + ", transform " + r.transform + ", data " + r.dataDir + "; " +
-          std::to_string(r.epochsDone) + " epochs" + (r.stoppedEarly ? " (stopped early)" : "") +
-          ", best epoch " + std::to_string(r.bestEpoch) + " (validation loss " + number(r.bestValLoss) +
-          "); items " + std::to_string(r.trainCount) + " train, " + std::to_string(r.valCount) + " val, " +
-          std::to_string(r.testCount) + " test.\n\n";
+    if (!r.members.empty()) {
+        md += "Ensemble: the mean prediction of " + std::to_string(r.members.size()) + " runs (";
+        for (std::size_t m = 0; m < r.members.size(); ++m) md += (m ? ", " : "") + r.members[m];
+        md += "), transform " + r.transform + ", data " + r.dataDir + "; items " + std::to_string(r.trainCount) +
+              " train, " + std::to_string(r.valCount) + " val, " + std::to_string(r.testCount) + " test.\n\n";
+    } else {
+        md += "Model " + r.model + ", transform " + r.transform + ", data " + r.dataDir + "; " +
+              std::to_string(r.epochsDone) + " epochs" + (r.stoppedEarly ? " (stopped early)" : "") +
+              ", best epoch " + std::to_string(r.bestEpoch) + " (validation loss " + number(r.bestValLoss) +
+              "); items " + std::to_string(r.trainCount) + " train, " + std::to_string(r.valCount) + " val, " +
+              std::to_string(r.testCount) + " test.\n\n";
+    }
     md += "Metrics in each property's own units; MAPE leaves out |y| < 1e-8 (the count in brackets); "
           "\"train mean\" is the MAE of always predicting the training split's mean.\n\n";
     md += "| split | target | N | MAE | RMSE | MSE | MAPE % | R² | train mean MAE |\n";
@@ -123,7 +120,7 @@ std::vector<std::string> writePropsReport(const std::string& runDir, const std::
             if (m->metrics.r2) parity.notes.push_back("R2 = " + number(*m->metrics.r2, "%.3f"));
             parity.notes.push_back("train-mean MAE = " + number(m->trainMeanMae));
         }
-        writeBoth(parity, (fs::path(outDir) / ("parity-" + safeName(target))).string(), written);
+        writeBoth(parity, (fs::path(outDir) / ("parity-" + fileSafeName(target))).string(), written);
 
         std::vector<double> errors(truth.size());
         for (std::size_t i = 0; i < truth.size(); ++i) errors[i] = predicted[i] - truth[i];
@@ -140,7 +137,7 @@ std::vector<std::string> writePropsReport(const std::string& runDir, const std::
         histogram.yLabel = "materials";
         histogram.series = {bars};
         if (m) histogram.notes.push_back("MAE = " + number(m->metrics.mae));
-        writeBoth(histogram, (fs::path(outDir) / ("errors-" + safeName(target))).string(), written);
+        writeBoth(histogram, (fs::path(outDir) / ("errors-" + fileSafeName(target))).string(), written);
     }
     return written;
 }

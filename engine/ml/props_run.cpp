@@ -191,6 +191,7 @@ std::string propsResultsToJson(const PropsResults& r) {
         splits[split] = list;
     }
     j["splits"] = splits;
+    if (!r.members.empty()) j["members"] = r.members;
     return j.dump(2) + "\n";
 }
 
@@ -227,6 +228,8 @@ PropsResults readPropsResults(const std::string& runDir) {
                 targets.push_back(t);
             }
         }
+        if (const auto members = j.find("members"); members != j.end())
+            r.members = members->get<std::vector<std::string>>();
     } catch (const json::exception& e) {
         throw FormatError(path, "", std::string("not a props results file: ") + e.what());
     }

@@ -72,7 +72,7 @@ struct PropsTargetMetrics {
 };
 
 struct PropsResults {
-    std::string model;         ///< "baseline", "resnet"
+    std::string model;         ///< "baseline", "resnet", "sites", "backbone", or "ensemble"
     std::string transform;
     std::string dataDir;
     int epochsDone = 0;
@@ -82,6 +82,8 @@ struct PropsResults {
     std::size_t trainCount = 0, valCount = 0, testCount = 0;
     /// Per split ("val", "test"), the metrics of each target in target order.
     std::map<std::string, std::vector<PropsTargetMetrics>> splits;
+    /// An ensemble (props_ensemble.h): the member run directories; empty for a trained run.
+    std::vector<std::string> members;
 };
 std::string propsResultsToJson(const PropsResults& results);
 /// Reads RUN/results.json. Throws IoError (missing: the run has not finished), FormatError.

@@ -1,11 +1,50 @@
 #include "ml/regression_metrics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "core/error.h"
 
 namespace cw::ml {
+namespace {
+
+// 1-based ranks; tied values share the mean of the ranks they span.
+std::vector<double> meanRanks(const std::vector<double>& values) {
+    std::vector<std::size_t> order(values.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+    std::vector<double> ranks(values.size());
+    for (std::size_t i = 0; i < order.size();) {
+        std::size_t j = i;
+        while (j + 1 < order.size() && values[order[j + 1]] == values[order[i]]) ++j;
+        const double rank = (static_cast<double>(i + j) + 2.0) / 2.0;
+        for (std::size_t k = i; k <= j; ++k) ranks[order[k]] = rank;
+        i = j + 1;
+    }
+    return ranks;
+}
+
+}  // namespace
+
+double spearmanRankCorrelation(const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size())
+        throw ValueError("rank correlation: " + std::to_string(a.size()) + " and " + std::to_string(b.size()) +
+                         " values");
+    if (a.size() < 3) return std::nan("");
+    // Pearson's correlation of the ranks, which is Spearman's with ties handled.
+    const std::vector<double> ra = meanRanks(a), rb = meanRanks(b);
+    const double mean = (static_cast<double>(a.size()) + 1.0) / 2.0;
+    double sab = 0, saa = 0, sbb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        sab += (ra[i] - mean) * (rb[i] - mean);
+        saa += (ra[i] - mean) * (ra[i] - mean);
+        sbb += (rb[i] - mean) * (rb[i] - mean);
+    }
+    if (saa == 0 || sbb == 0) return std::nan("");
+    return sab / std::sqrt(saa * sbb);
+}
 
 RegressionMetrics regressionMetrics(const std::vector<double>& truth, const std::vector<double>& predicted,
                                     double mapeEpsilon) {

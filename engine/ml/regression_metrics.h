@@ -23,6 +23,10 @@ struct RegressionMetrics {
 
 /// The metrics of `predicted` against `truth` (same length). Pairs where either is NaN are
 /// skipped. Throws ValueError for different lengths or no usable pair.
+/// Spearman's rank correlation of two equally long samples (ties get their mean rank); NaN for
+/// fewer than 3 pairs or a constant sample. Throws ValueError for different lengths.
+double spearmanRankCorrelation(const std::vector<double>& a, const std::vector<double>& b);
+
 RegressionMetrics regressionMetrics(const std::vector<double>& truth, const std::vector<double>& predicted,
                                     double mapeEpsilon = 1e-8);
 

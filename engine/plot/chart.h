@@ -49,4 +49,7 @@ std::string chartSvg(const Chart& chart, int width = 960, int height = 640);
 /// chartSvg written to `path` (atomically). Throws IoError / ValueError.
 void writeChartSvg(const Chart& chart, const std::string& path, int width = 960, int height = 640);
 
+/// Writes STEM.png and STEM.svg; returns their paths. Throws IoError / ValueError.
+std::vector<std::string> writeChartPngAndSvg(const Chart& chart, const std::string& stem);
+
 }  // namespace cw

@@ -247,4 +247,10 @@ void writeChartSvg(const Chart& chart, const std::string& path, int width, int h
     writeFileAtomically(path, chartSvg(chart, width, height));
 }
 
+std::vector<std::string> writeChartPngAndSvg(const Chart& chart, const std::string& stem) {
+    writeChartPng(chart, stem + ".png");
+    writeChartSvg(chart, stem + ".svg");
+    return {stem + ".png", stem + ".svg"};
+}
+
 }  // namespace cw

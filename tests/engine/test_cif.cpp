@@ -14,10 +14,13 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "error_text.h"
 #include "io/cif.h"
 #include "known_structures.h"
 #include "symmetry/space_group.h"
 #include "test_paths.h"
+
+using cw::test::contains;
 
 namespace {
 
@@ -25,10 +28,6 @@ using cw::test::testDataPath;
 
 std::string cifData(const std::string& name) {
     return testDataPath("cif/" + name);
-}
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
 }
 
 /// Sites as a sorted list of (Z, wrapped coordinates rounded to 1e-6, occupancy) for comparing

@@ -7,28 +7,17 @@
 #include <string>
 
 #include "core/error.h"
+#include "error_text.h"
 #include "ml/diffusion_config.h"
 #include "ml/schedule.h"
 #include "ml/unet_config.h"
 
 using namespace cw::ml;
 
+using cw::test::contains;
+using cw::test::errorOf;
+
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-// The message of the ConfigError that `f` throws ("" when it throws none).
-template <class F>
-std::string configErrorOf(F&& f) {
-    try {
-        f();
-    } catch (const cw::ConfigError& e) {
-        return e.what();
-    }
-    return "";
-}
 
 // Nichol & Dhariwal's f(t), written out again here rather than taken from the engine.
 double cosineF(double t) {
@@ -153,7 +142,7 @@ private Q_SLOTS:
             QCOMPARE(parseConditioning(conditioningName(c)), c);
         }
         QCOMPARE(QString(predictionName(Prediction::Epsilon)), QString("eps"));
-        QVERIFY(contains(configErrorOf([] { parseSchedule("quadratic"); }), "quadratic"));
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { parseSchedule("quadratic"); }), "quadratic"));
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError, parsePrediction("epsilon"));
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError, parseClipping("hard"));
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError, parseSampler("euler"));
@@ -166,7 +155,7 @@ private Q_SLOTS:
         c.validate();
         for (int size : {30, 300, 34}) {
             c.imageSize = size;
-            QVERIFY2(contains(configErrorOf([&] { c.validate(); }), "image_size"),
+            QVERIFY2(contains(errorOf<cw::ConfigError>([&] { c.validate(); }), "image_size"),
                      qPrintable(QString::number(size)));
         }
         c = UNetConfig{};
@@ -175,12 +164,12 @@ private Q_SLOTS:
         c.validate();
         c.imageSize = 32;
         c.channelMults = {1, 2, 2, 2, 4, 4, 4};  // 32 / 2⁶ is not whole
-        QVERIFY(contains(configErrorOf([&] { c.validate(); }), "image_size"));
+        QVERIFY(contains(errorOf<cw::ConfigError>([&] { c.validate(); }), "image_size"));
 
         const auto errorFor = [](auto change) {
             UNetConfig config;
             change(config);
-            return configErrorOf([&] { config.validate(); });
+            return errorOf<cw::ConfigError>([&] { config.validate(); });
         };
         QVERIFY(contains(errorFor([](UNetConfig& x) { x.channelMults = {}; }), "channel_mults"));
         QVERIFY(contains(errorFor([](UNetConfig& x) {
@@ -243,23 +232,23 @@ private Q_SLOTS:
         QCOMPARE(unetConfigFromJson("{}").baseChannels, UNetConfig{}.baseChannels);
     }
     void unetJsonErrorsNameTheKey() {
-        QVERIFY(contains(configErrorOf([] { unetConfigFromJson(R"({"base_channel": 32})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"base_channel": 32})"); }),
                          "'base_channel'"));
-        QVERIFY(contains(configErrorOf([] { unetConfigFromJson(R"({"image_size": "64"})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"image_size": "64"})"); }),
                          "image_size"));
-        QVERIFY(contains(configErrorOf([] { unetConfigFromJson(R"({"image_size": 64.5})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"image_size": 64.5})"); }),
                          "image_size"));
         QVERIFY(
-            contains(configErrorOf([] { unetConfigFromJson(R"({"channel_mults": [1, 2.5]})"); }),
+            contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"channel_mults": [1, 2.5]})"); }),
                      "channel_mults"));
-        QVERIFY(contains(configErrorOf([] { unetConfigFromJson(R"({"channel_mults": 4})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"channel_mults": 4})"); }),
                          "channel_mults"));
-        QVERIFY(contains(configErrorOf([] { unetConfigFromJson(R"({"classes": 3000000000})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"classes": 3000000000})"); }),
                          "classes"));
-        QVERIFY(contains(configErrorOf([] { unetConfigFromJson(R"({"conditioning": "text"})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { unetConfigFromJson(R"({"conditioning": "text"})"); }),
                          "text"));
-        QVERIFY(!configErrorOf([] { unetConfigFromJson("[1, 2]"); }).empty());
-        QVERIFY(!configErrorOf([] { unetConfigFromJson("{not json"); }).empty());
+        QVERIFY(!errorOf<cw::ConfigError>([] { unetConfigFromJson("[1, 2]"); }).empty());
+        QVERIFY(!errorOf<cw::ConfigError>([] { unetConfigFromJson("{not json"); }).empty());
     }
     void parseIntLists() {
         QVERIFY(parseIntList("1,2,4", "--mults") == std::vector<int>({1, 2, 4}));
@@ -267,7 +256,7 @@ private Q_SLOTS:
         QVERIFY(parseIntList("", "--attention").empty());
         QVERIFY(parseIntList("32", "--attention") == std::vector<int>({32}));
         for (const char* bad : {"1,,2", "1,x", "1.5", "1,2,", ",1", "4 4"}) {
-            QVERIFY2(contains(configErrorOf([&] { parseIntList(bad, "--mults"); }), "--mults"),
+            QVERIFY2(contains(errorOf<cw::ConfigError>([&] { parseIntList(bad, "--mults"); }), "--mults"),
                      bad);
         }
     }
@@ -286,19 +275,19 @@ private Q_SLOTS:
         QCOMPARE(diffusionConfigToJson(r), text);
         QCOMPARE(diffusionConfigFromJson(R"({"schedule": "cosine"})", c).timesteps, 250);
         QCOMPARE(diffusionConfigFromJson(R"({"schedule": "cosine"})").timesteps, 1000);
-        QVERIFY(contains(configErrorOf([] { diffusionConfigFromJson(R"({"timestep": 10})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { diffusionConfigFromJson(R"({"timestep": 10})"); }),
                          "'timestep'"));
-        QVERIFY(contains(configErrorOf([] { diffusionConfigFromJson(R"({"prediction": "y"})"); }),
+        QVERIFY(contains(errorOf<cw::ConfigError>([] { diffusionConfigFromJson(R"({"prediction": "y"})"); }),
                          "'y'"));
         QVERIFY(
-            contains(configErrorOf([] { diffusionConfigFromJson(R"({"min_snr_gamma": "5"})"); }),
+            contains(errorOf<cw::ConfigError>([] { diffusionConfigFromJson(R"({"min_snr_gamma": "5"})"); }),
                      "min_snr_gamma"));
         c.validate();
         c.timesteps = 0;
-        QVERIFY(contains(configErrorOf([&] { c.validate(); }), "timesteps"));
+        QVERIFY(contains(errorOf<cw::ConfigError>([&] { c.validate(); }), "timesteps"));
         c.timesteps = 10;
         c.minSnrGamma = -1.0;
-        QVERIFY(contains(configErrorOf([&] { c.validate(); }), "min_snr_gamma"));
+        QVERIFY(contains(errorOf<cw::ConfigError>([&] { c.validate(); }), "min_snr_gamma"));
     }
 };
 

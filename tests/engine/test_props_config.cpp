@@ -9,26 +9,16 @@
 
 #include "core/error.h"
 #include "core/name_list.h"
+#include "error_text.h"
 #include "ml/props_config.h"
 #include "ml/target_transform.h"
 
 using namespace cw::ml;
 
+using cw::test::contains;
+using cw::test::errorOf;
+
 namespace {
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-template <class E, class F>
-std::string errorOf(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    return "";
-}
 
 PropsConfig validConfig() {
     PropsConfig c;
@@ -74,6 +64,9 @@ private Q_SLOTS:
                  (std::vector<std::string>{"band_gap", "density", "efermi"}));
         QVERIFY(cw::splitNameList("").empty());
         QVERIFY(cw::splitNameList(" , ").empty());
+        // Material ids and property names as file names: only [A-Za-z0-9._-] survive.
+        QCOMPARE(cw::fileSafeName("mp-1/2 x(3)"), std::string("mp-1_2_x_3_"));
+        QCOMPARE(cw::fileSafeName("e_above_hull.v2"), std::string("e_above_hull.v2"));
     }
 
     void validationNamesTheField() {

@@ -10,6 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "dataset/image_set.h"
+#include "error_text.h"
 #include "ml/props_data.h"
 #include "ml/props_run.h"
 #include "ml/run_directory.h"
@@ -19,11 +20,9 @@ using namespace cw;
 using namespace cw::ml;
 namespace fs = std::filesystem;
 
-namespace {
+using cw::test::contains;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
+namespace {
 
 std::string joinRow(const std::vector<std::string>& fields) {
     std::string line;

@@ -32,6 +32,7 @@
 #include "io/structure_stream.h"
 #include "jobs/props_worker.h"
 #include "ml/props_config.h"
+#include "ml/props_ensemble.h"
 #include "ml/props_run.h"
 #include "ml/regression_metrics.h"
 #include "ml/run_directory.h"
@@ -362,6 +363,34 @@ private Q_SLOTS:
                  qPrintable(errors.first().at(0).toString()));
         QCOMPARE(panel.run(), m_run);  // the shown run stays
         QVERIFY(!panel.openRun(m_dir.filePath("nothing-here")));
+    }
+
+    // A `cwb props ensemble` folder has results and predictions but no config or loss curves.
+    void showsAnEnsembleFolder() {
+        const std::string second = m_dir.filePath("engine-run-shifted").toStdString();
+        std::filesystem::copy(m_run.toStdString(), second, std::filesystem::copy_options::recursive);
+        auto rows = readPropsPredictions(propsPredictionsPath(second));
+        for (PropsPredictionRow& row : rows) row.predicted += 0.1;
+        writePropsPredictions(propsPredictionsPath(second), rows);
+        const QString ensemble = m_dir.filePath("ensemble");
+        ensemblePropsRuns({m_run.toStdString(), second}, ensemble.toStdString());
+
+        PropertiesPanel panel;
+        QSignalSpy errors(&panel, &PropertiesPanel::errorReported);
+        QVERIFY(panel.openRun(ensemble));
+        QCOMPARE(errors.count(), 0);
+        QVERIFY2(panel.statusText().contains("the mean of 2 runs"), qPrintable(panel.statusText()));
+        QCOMPARE(panel.lossChart()->trainSeries()->count(), 0);
+        const PropsResults results = readPropsResults(ensemble.toStdString());
+        const PropsTargetMetrics& first = results.splits.at("test").front();
+        QCOMPARE(panel.metricsTable()->value(0, PropsMetricsTable::Mae), first.metrics.mae);
+        QCOMPARE(panel.target(), QString::fromStdString(first.target));
+        const std::vector<Structure> structures = readStructures(test::kMpSmall);
+        panel.setStructure(structures.front(), "mp_small.json");
+        QVERIFY(!panel.predictionView()->predictButton()->isEnabled());
+        if (PropsWorker::available())
+            QVERIFY2(panel.predictionView()->predictButton()->toolTip().contains("ensemble"),
+                     qPrintable(panel.predictionView()->predictButton()->toolTip()));
     }
 
     void exportsWriteTheRequestedFiles() {

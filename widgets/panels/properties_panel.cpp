@@ -187,6 +187,8 @@ void PropertiesPanel::updateActions() {
         why = "Wait for the running job";
     else if (!m_structure)
         why = "Open a crystal first";
+    else if (m_data.isEnsemble())
+        why = "An ensemble has no weights of its own: open one of its member runs to predict";
     else if (m_data.runDir.isEmpty() ||
              !std::filesystem::is_regular_file(
                  ml::propsBestCheckpointPath(m_data.runDir.toStdString())))
@@ -335,14 +337,18 @@ bool PropertiesPanel::openRun(const QString& runDir) {
     showFigures();
     m_prediction->showPredictions({}, {}, {});
     if (!busy()) m_tabs->setCurrentIndex(m_data.results ? ParityTab : LossTab);
-    if (!busy())
-        setStatus(
-            m_data.results
-                ? QString("%1: %2 epochs, best epoch %3")
-                      .arg(QFileInfo(runDir).fileName())
-                      .arg(m_data.results->epochsDone)
-                      .arg(m_data.results->bestEpoch)
-                : QString("%1 has not finished: no results yet").arg(QFileInfo(runDir).fileName()));
+    if (!busy()) {
+        const QString name = QFileInfo(runDir).fileName();
+        if (m_data.isEnsemble())
+            setStatus(QString("%1: the mean of %2 runs").arg(name).arg(m_data.results->members.size()));
+        else if (m_data.results)
+            setStatus(QString("%1: %2 epochs, best epoch %3")
+                          .arg(name)
+                          .arg(m_data.results->epochsDone)
+                          .arg(m_data.results->bestEpoch));
+        else
+            setStatus(QString("%1 has not finished: no results yet").arg(name));
+    }
     updateActions();
     return true;
 }

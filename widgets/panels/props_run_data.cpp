@@ -42,6 +42,19 @@ PropsRunData loadPropsRun(const QString& runDir) {
     data.runDir = runDir;
     const std::string dir = runDir.toStdString();
     const std::string configPath = ml::runConfigPath(dir);
+    if (!fs::is_regular_file(configPath) && fs::is_regular_file(ml::propsResultsPath(dir))) {
+        // `cwb props ensemble` folders have results and predictions but no config of their own.
+        const ml::PropsResults results = ml::readPropsResults(dir);
+        if (!results.members.empty()) {
+            data.results = results;
+            const auto split = results.splits.find("test") != results.splits.end() ? results.splits.find("test")
+                                                                                    : results.splits.begin();
+            if (split != results.splits.end())
+                for (const ml::PropsTargetMetrics& t : split->second) data.targets.push_back(t.target);
+            data.predictions = ml::readPropsPredictions(ml::propsPredictionsPath(dir));
+            return data;
+        }
+    }
     if (!fs::is_regular_file(configPath))
         throw ConfigError(dir + " is not a property-prediction run (it has no config.json)");
     ml::PropsConfig config;

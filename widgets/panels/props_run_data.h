@@ -26,6 +26,9 @@ struct PropsRunData {
     std::optional<ml::PropsResults> results;  ///< none until the run has finished
     std::vector<ml::PropsPredictionRow> predictions;
 
+    /// An ensemble of runs: the mean of their predictions, no weights or loss curves of its own.
+    bool isEnsemble() const { return results && !results->members.empty(); }
+
     /// The split the figures show, as `cwb props report` chooses: "test", or "val" when the
     /// run has no test items.
     std::string figureSplit() const;
@@ -36,8 +39,9 @@ struct PropsRunData {
 };
 
 /// Reads a run folder: config.json must exist (ConfigError naming the folder otherwise: "not a
-/// property-prediction run"); results.json and predictions.csv are read when present. Throws
-/// ConfigError, IoError, FormatError.
+/// property-prediction run"); results.json and predictions.csv are read when present. An
+/// ensemble folder (`cwb props ensemble`) has no config: its results name the members, and
+/// its targets are those of its results. Throws ConfigError, IoError, FormatError.
 PropsRunData loadPropsRun(const QString& runDir);
 
 }  // namespace cw

@@ -1,4 +1,4 @@
-// cwb props train|predict|report: CNN regressors of material properties on CrysTens data sets
+// cwb props train|predict|report|ensemble: CNN regressors of material properties on CrysTens data sets
 // (issue 8). Config precedence: defaults < --config < flags.
 #include "commands/command.h"
 
@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/name_list.h"
 #include "ml/props_config.h"
+#include "ml/props_ensemble.h"
 #include "ml/props_report.h"
 
 #ifdef CW_WITH_TORCH
@@ -239,10 +240,48 @@ void addReportCommand(CLI::App& parent) {
     });
 }
 
+// Four significant digits, "nan" for a missing figure.
+std::string fourDigits(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.4g", value);
+    return text;
+}
+
+void addEnsembleCommand(CLI::App& parent) {
+    auto runDirs = std::make_shared<std::vector<std::string>>();
+    auto outDir = std::make_shared<std::string>();
+    CLI::App* e = parent.add_subcommand(
+        "ensemble", "Average the predictions of finished runs (e.g. other seeds) and measure the mean and the spread");
+    e->add_option("--run", *runDirs, "Member run directories (two or more; repeat --run or list them)")
+        ->required()
+        ->expected(1, -1);
+    e->add_option("--out", *outDir, "Output folder: predictions.csv, members.csv, results.json, ensemble.json")
+        ->required();
+    setAction(e, [runDirs, outDir] {
+        const ml::PropsEnsemble ensemble = ml::ensemblePropsRuns(*runDirs, *outDir);
+        std::printf("ensemble of %zu runs in %s\n", runDirs->size(), outDir->c_str());
+        std::printf("%-5s %-24s %6s %9s %9s %9s %-30s  %s\n", "split", "target", "N", "ensemble", "spread",
+                    "rank corr", "MAE by spread (low/high half)", "member MAEs");
+        for (const ml::EnsembleTargetSummary& s : ensemble.summaries) {
+            std::string members;
+            for (double mae : s.memberMae) {
+                if (!members.empty()) members += ' ';
+                members += fourDigits(mae);
+            }
+            const std::string halves = fourDigits(s.maeLowSpreadHalf) + " / " + fourDigits(s.maeHighSpreadHalf);
+            std::printf("%-5s %-24s %6zu %9s %9s %9s %-30s  %s\n", s.split.c_str(), s.target.c_str(), s.count,
+                        fourDigits(s.ensembleMae).c_str(), fourDigits(s.meanSpread).c_str(),
+                        fourDigits(s.spreadErrorRankCorrelation).c_str(), halves.c_str(), members.c_str());
+        }
+        std::printf("plots: cwb props report --run %s --out %s/report\n", outDir->c_str(), outDir->c_str());
+        return kExitOk;
+    });
+}
+
 }  // namespace
 
 void registerPropsCommand(CLI::App& app) {
-    CLI::App* cmd = app.add_subcommand("props", "Property prediction from CrysTens images: train, predict, report");
+    CLI::App* cmd = app.add_subcommand("props", "Property prediction from CrysTens images: train, predict, report, ensemble");
     cmd->require_subcommand(1);
 #ifdef CW_WITH_TORCH
     addTrainCommand(*cmd);
@@ -259,6 +298,7 @@ void registerPropsCommand(CLI::App& app) {
     }
 #endif
     addReportCommand(*cmd);
+    addEnsembleCommand(*cmd);
 }
 
 }  // namespace cw::cli
