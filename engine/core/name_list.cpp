@@ -19,6 +19,15 @@ std::vector<std::string> splitNameList(const std::string& text) {
     return names;
 }
 
+std::string joinNameList(const std::vector<std::string>& names) {
+    std::string text;
+    for (const std::string& name : names) {
+        if (!text.empty()) text += ',';
+        text += name;
+    }
+    return text;
+}
+
 std::string fileSafeName(const std::string& name) {
     std::string out = name;
     for (char& c : out)

@@ -96,6 +96,15 @@ double meanOf(const std::vector<double>& values) {
     return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
 }
 
+// The members' mean and their standard deviation around it (divided by N: the spread of these
+// members, not an estimate for a larger population).
+std::pair<double, double> meanAndSpread(const std::vector<double>& values) {
+    const double mean = meanOf(values);
+    double square = 0;
+    for (double v : values) square += (v - mean) * (v - mean);
+    return {mean, std::sqrt(square / static_cast<double>(values.size()))};
+}
+
 std::string membersCsv(const AlignedPredictions& a, const std::vector<double>& mean, const std::vector<double>& spread) {
     std::string text = "material_id,split,target,true,mean,std";
     for (std::size_t m = 0; m < a.byMember.size(); ++m) text += ",member_" + std::to_string(m + 1);
@@ -230,14 +239,12 @@ PropsEnsemble ensemblePropsRuns(const std::vector<std::string>& runDirs, const s
     for (const std::string& run : runDirs) memberResults.push_back(readPropsResults(run));  // unfinished: IoError
     const AlignedPredictions aligned = alignMembers(runDirs);
 
-    const std::size_t n = aligned.rows.size(), members = runDirs.size();
-    std::vector<double> mean(n, 0.0), spread(n, 0.0);
+    const std::size_t n = aligned.rows.size();
+    std::vector<double> mean(n), spread(n), values;
     for (std::size_t i = 0; i < n; ++i) {
-        for (std::size_t m = 0; m < members; ++m) mean[i] += aligned.byMember[m][i];
-        mean[i] /= static_cast<double>(members);
-        double square = 0;
-        for (std::size_t m = 0; m < members; ++m) square += (aligned.byMember[m][i] - mean[i]) * (aligned.byMember[m][i] - mean[i]);
-        spread[i] = std::sqrt(square / static_cast<double>(members));
+        values.clear();
+        for (const std::vector<double>& member : aligned.byMember) values.push_back(member[i]);
+        std::tie(mean[i], spread[i]) = meanAndSpread(values);
     }
 
     PropsEnsemble out;
@@ -287,6 +294,39 @@ PropsEnsemble ensemblePropsRuns(const std::vector<std::string>& runDirs, const s
         for (const std::string& path : writeChartPngAndSvg(chart, stem)) out.written.push_back(path);
     }
     write("results.json", propsResultsToJson(r));  // last: its presence marks a finished ensemble
+    return out;
+}
+
+std::vector<EnsemblePrediction> averagePropsPredictions(const std::vector<std::vector<PropsPrediction>>& byMember,
+                                                        const std::vector<std::string>& runDirs) {
+    if (byMember.empty() || byMember.size() != runDirs.size())
+        throw ConfigError("props ensemble: " + std::to_string(byMember.size()) + " members' predictions for " +
+                          std::to_string(runDirs.size()) + " runs");
+    const std::vector<PropsPrediction>& first = byMember.front();
+    for (std::size_t m = 1; m < byMember.size(); ++m) {
+        if (byMember[m].size() != first.size())
+            throw ConfigError("props ensemble: " + runDirs[m] + " predicts " + std::to_string(byMember[m].size()) +
+                              " items of these inputs, " + runDirs[0] + " " + std::to_string(first.size()) +
+                              "; the members must use the same filters");
+        for (std::size_t i = 0; i < first.size(); ++i)
+            if (byMember[m][i].id != first[i].id || byMember[m][i].values.size() != first[i].values.size())
+                throw ConfigError("props ensemble: item " + std::to_string(i + 1) + " is " + byMember[m][i].id +
+                                  " with " + std::to_string(byMember[m][i].values.size()) + " targets for " +
+                                  runDirs[m] + " but " + first[i].id + " with " +
+                                  std::to_string(first[i].values.size()) + " for " + runDirs[0]);
+    }
+    std::vector<EnsemblePrediction> out(first.size());
+    std::vector<double> values;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        EnsemblePrediction& e = out[i];
+        e.mean = first[i];
+        e.spread.assign(first[i].values.size(), 0.0);
+        for (std::size_t k = 0; k < first[i].values.size(); ++k) {
+            values.clear();
+            for (const std::vector<PropsPrediction>& member : byMember) values.push_back(member[i].values[k]);
+            std::tie(e.mean.values[k], e.spread[k]) = meanAndSpread(values);
+        }
+    }
     return out;
 }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ml/props_model.h"
 #include "ml/props_run.h"
 
 namespace cw::ml {
@@ -45,5 +46,17 @@ struct PropsEnsemble {
 /// IoError (an unfinished member), FormatError naming the member's file and the material that
 /// does not match.
 PropsEnsemble ensemblePropsRuns(const std::vector<std::string>& runDirs, const std::string& outDir);
+
+/// One input item predicted by several runs (`cwb props predict --run A B …`).
+struct EnsemblePrediction {
+    PropsPrediction mean;                    ///< values: the members' mean per target
+    std::vector<double> spread;              ///< per target: std of the members' values (divided by N)
+};
+
+/// Averages predictProps' answers of several runs for the same inputs. `runDirs` name the
+/// members in errors. Throws ConfigError when the members list other items (another count, or
+/// another id at the same place: runs with other filters) or predict other numbers of targets.
+std::vector<EnsemblePrediction> averagePropsPredictions(const std::vector<std::vector<PropsPrediction>>& byMember,
+                                                        const std::vector<std::string>& runDirs);
 
 }  // namespace cw::ml

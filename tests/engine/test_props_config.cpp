@@ -64,6 +64,8 @@ private Q_SLOTS:
                  (std::vector<std::string>{"band_gap", "density", "efermi"}));
         QVERIFY(cw::splitNameList("").empty());
         QVERIFY(cw::splitNameList(" , ").empty());
+        QCOMPARE(cw::joinNameList({"band_gap", "density"}), std::string("band_gap,density"));
+        QCOMPARE(cw::splitNameList(cw::joinNameList({"a", "b c"})), (std::vector<std::string>{"a", "b c"}));
         // Material ids and property names as file names: only [A-Za-z0-9._-] survive.
         QCOMPARE(cw::fileSafeName("mp-1/2 x(3)"), std::string("mp-1_2_x_3_"));
         QCOMPARE(cw::fileSafeName("e_above_hull.v2"), std::string("e_above_hull.v2"));

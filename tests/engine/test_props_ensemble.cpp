@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/atomic_file.h"
@@ -210,6 +211,39 @@ private Q_SLOTS:
         // Nothing was written by the refused calls.
         QVERIFY(!fs::exists(out));
         QVERIFY(!fs::exists(path("training") + "/predictions.csv"));
+    }
+
+    // `cwb props predict --run A B …`: each item's mean and spread over the runs, per target.
+    void averagedPredictionsOfNewInputs() {
+        const auto item = [](const std::string& id, double gap, double density) {
+            PropsPrediction p;
+            p.source = "mp_small.json";
+            p.id = id;
+            p.values = {gap, density};
+            p.truth = {std::nullopt, 2.5};
+            return p;
+        };
+        const std::vector<std::vector<PropsPrediction>> byMember{{item("mp-1", 1.0, 3.0), item("mp-2", 0.0, 5.0)},
+                                                                 {item("mp-1", 2.0, 3.0), item("mp-2", 0.4, 7.0)},
+                                                                 {item("mp-1", 3.0, 3.0), item("mp-2", 0.2, 3.0)}};
+        const auto averaged = averagePropsPredictions(byMember, {"a", "b", "c"});
+        QCOMPARE(averaged.size(), std::size_t{2});
+        QCOMPARE(averaged[0].mean.id, std::string("mp-1"));
+        QCOMPARE(averaged[0].mean.values[0], 2.0);
+        QVERIFY(std::abs(averaged[0].spread[0] - std::sqrt(2.0 / 3.0)) < 1e-12);
+        QCOMPARE(averaged[0].spread[1], 0.0);
+        QVERIFY(std::abs(averaged[1].mean.values[0] - 0.2) < 1e-12);
+        QCOMPARE(averaged[1].mean.values[1], 5.0);
+        QVERIFY(std::abs(averaged[1].spread[1] - std::sqrt(8.0 / 3.0)) < 1e-12);
+        QCOMPARE(*averaged[1].mean.truth[1], 2.5);
+
+        // Runs whose filters kept other items.
+        std::string message = errorOf<ConfigError>([&] {
+            averagePropsPredictions({byMember[0], {item("mp-1", 1, 1), item("mp-3", 1, 1)}}, {"a", "b"});
+        });
+        QVERIFY2(contains(message, "mp-3") && contains(message, "mp-2") && contains(message, "for b"), message.c_str());
+        message = errorOf<ConfigError>([&] { averagePropsPredictions({byMember[0], {item("mp-1", 1, 1)}}, {"a", "b"}); });
+        QVERIFY2(contains(message, "b predicts 1 items") && contains(message, "filters"), message.c_str());
     }
 
 private:

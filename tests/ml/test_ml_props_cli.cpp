@@ -150,6 +150,31 @@ private Q_SLOTS:
         r = runCwb({"props", "report", "--run", out, "--out", out + "/report"});
         QVERIFY2(r.exitCode == 0 && r.out.contains("Ensemble: the mean prediction of 2 runs"), qPrintable(describe(r)));
 
+        // Predicting new structures with both runs: their mean, and half their difference as the spread.
+        const QString structures = QString::fromStdString(cw::test::kMpSmall);
+        QJsonObject single[2];
+        for (int m = 0; m < 2; ++m) {
+            r = runCwb({"props", "predict", "--run", m ? seed5 : m_run, structures, "--json", "--threads", "1",
+                        "--device", "cpu"});
+            QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+            single[m] = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        }
+        r = runCwb({"props", "predict", "--run", m_run, "--run", seed5, structures, "--json", "--threads", "1", "--device", "cpu"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject both = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(both["runs"].toArray().size(), 2);
+        const QJsonArray items = both["predictions"].toArray();
+        QCOMPARE(items.size(), single[0]["predictions"].toArray().size());
+        for (int i = 0; i < items.size(); ++i)
+            for (const char* target : {"density", "band_gap"}) {
+                const double a = single[0]["predictions"][i]["predicted"][target].toDouble();
+                const double b = single[1]["predictions"][i]["predicted"][target].toDouble();
+                QVERIFY(std::abs(items[i]["predicted"][target].toDouble() - (a + b) / 2) <= 1e-9 * (1 + std::abs(a)));
+                QVERIFY(std::abs(items[i]["spread"][target].toDouble() - std::abs(a - b) / 2) <= 1e-9 * (1 + std::abs(a)));
+            }
+        r = runCwb({"props", "predict", "--run", m_run, "--run", seed5, structures, "--threads", "1", "--device", "cpu"});
+        QVERIFY2(r.exitCode == 0 && r.out.contains("the mean of 2 runs") && r.out.contains(" ± "), qPrintable(describe(r)));
+
         r = runCwb({"props", "ensemble", "--run", m_run, "--out", m_tmp.filePath("alone")});
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.contains("at least two runs"), qPrintable(describe(r)));

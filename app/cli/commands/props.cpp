@@ -123,45 +123,68 @@ int runTrain(const CLI::App& cmd, const TrainFlags& f) {
 }
 
 struct PredictFlags {
-    std::string runDir;
+    std::vector<std::string> runDirs;
     std::vector<std::string> inputs;
     ml::PropsPredictOptions options;
     bool json = false;
 };
 
+// Every member run's predictions of the inputs, averaged; one run gives its own numbers and a
+// spread of 0.
+std::vector<ml::EnsemblePrediction> predictWithRuns(const PredictFlags& f, const std::vector<std::string>& targets) {
+    std::vector<std::vector<ml::PropsPrediction>> byMember;
+    for (const std::string& run : f.runDirs) {
+        if (const std::vector<std::string> own = ml::propsRunTargets(run); own != targets)
+            throw ConfigError("props predict: " + run + " predicts " + joinNameList(own) + " but " + f.runDirs[0] +
+                              " predicts " + joinNameList(targets) + "; the runs of an ensemble predict the same targets");
+        byMember.push_back(ml::predictProps(run, f.inputs, f.options));
+    }
+    return ml::averagePropsPredictions(byMember, f.runDirs);
+}
+
 int runPredict(const PredictFlags& f) {
-    const std::vector<std::string> targets = ml::propsRunTargets(f.runDir);
-    const std::vector<ml::PropsPrediction> predictions = ml::predictProps(f.runDir, f.inputs, f.options);
+    const std::vector<std::string> targets = ml::propsRunTargets(f.runDirs[0]);
+    const std::vector<ml::EnsemblePrediction> predictions = predictWithRuns(f, targets);
+    const bool ensemble = f.runDirs.size() > 1;
     if (f.json) {
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        for (const ml::PropsPrediction& p : predictions) {
+        for (const ml::EnsemblePrediction& e : predictions) {
+            const ml::PropsPrediction& p = e.mean;
             nlohmann::ordered_json item;
             item["source"] = p.source;
             item["id"] = p.id;
             if (!p.split.empty()) item["split"] = p.split;
-            nlohmann::ordered_json values, truth;
+            nlohmann::ordered_json values, truth, spread;
             for (std::size_t k = 0; k < targets.size(); ++k) {
                 values[targets[k]] = p.values[k];
+                spread[targets[k]] = e.spread[k];
                 if (p.truth[k]) truth[targets[k]] = *p.truth[k];
             }
             item["predicted"] = values;
+            if (ensemble) item["spread"] = spread;
             if (!truth.empty()) item["true"] = truth;
             list.push_back(item);
         }
         nlohmann::ordered_json out;
-        out["run"] = f.runDir;
+        if (ensemble)
+            out["runs"] = f.runDirs;
+        else
+            out["run"] = f.runDirs[0];
         out["targets"] = targets;
         out["predictions"] = list;
         std::printf("%s\n", out.dump(2).c_str());
         return kExitOk;
     }
+    if (ensemble) std::printf("# the mean of %zu runs ± the spread (std) of their predictions\n", f.runDirs.size());
     std::printf("id");
     for (const std::string& t : targets) std::printf("\t%s", t.c_str());
     std::printf("\n");
-    for (const ml::PropsPrediction& p : predictions) {
+    for (const ml::EnsemblePrediction& e : predictions) {
+        const ml::PropsPrediction& p = e.mean;
         std::printf("%s", p.id.c_str());
         for (std::size_t k = 0; k < targets.size(); ++k) {
             std::printf("\t%.6g", p.values[k]);
+            if (ensemble) std::printf(" ± %.3g", e.spread[k]);
             if (p.truth[k]) std::printf(" (true %.6g)", *p.truth[k]);
         }
         std::printf("\n");
@@ -213,7 +236,13 @@ void addTrainCommand(CLI::App& parent) {
 void addPredictCommand(CLI::App& parent) {
     auto f = std::make_shared<PredictFlags>();
     CLI::App* p = parent.add_subcommand("predict", "Predict properties with a trained run");
-    p->add_option("--run", f->runDir, "Run directory")->required();
+    // One directory per --run, so that the inputs after it stay inputs.
+    p->add_option("--run", f->runDirs,
+                  "Run directory; repeat --run for an ensemble (e.g. seeds): it predicts the runs' mean and the "
+                  "spread between them")
+        ->required()
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     p->add_option("inputs", f->inputs, "CrysTens data-set folders or structure files")->required();
     p->add_option("--checkpoint", f->options.checkpoint, "best, latest or a .pt file")->capture_default_str();
     p->add_option("--split", f->options.split, "Items of data-set inputs: train, val, test or all")
