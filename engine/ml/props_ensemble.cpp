@@ -236,7 +236,10 @@ PropsEnsemble ensemblePropsRuns(const std::vector<std::string>& runDirs, const s
                           std::to_string(runDirs.size()));
     checkOutDir(runDirs, outDir);
     std::vector<PropsResults> memberResults;
-    for (const std::string& run : runDirs) memberResults.push_back(readPropsResults(run));  // unfinished: IoError
+    for (const std::string& run : runDirs) {
+        if (!fs::is_directory(run)) throw IoError(run, "no such run directory");
+        memberResults.push_back(readPropsResults(run));  // unfinished: IoError
+    }
     const AlignedPredictions aligned = alignMembers(runDirs);
 
     const std::size_t n = aligned.rows.size();

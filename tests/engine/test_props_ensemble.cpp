@@ -201,6 +201,8 @@ private Q_SLOTS:
         fs::create_directories(path("unfinished"));
         message = errorOf<IoError>([&] { ensemblePropsRuns({member(0), path("unfinished")}, out); });
         QVERIFY2(contains(message, "not finished"), message.c_str());
+        message = errorOf<IoError>([&] { ensemblePropsRuns({member(0), path("missing")}, out); });
+        QVERIFY2(contains(message, path("missing")) && contains(message, "no such run directory"), message.c_str());
         message = errorOf<ConfigError>([&] { ensemblePropsRuns({member(0)}, out); });
         QVERIFY2(contains(message, "at least two runs"), message.c_str());
         writeFileAtomically(path("training") + "/config.json", "{}");
