@@ -262,7 +262,9 @@ PropsEnsemble ensemblePropsRuns(const std::vector<std::string>& runDirs, const s
     r.trainCount = first.trainCount;
     r.valCount = first.valCount;
     r.testCount = first.testCount;
-    r.members = runDirs;
+    // Absolute, so the folder still finds its members from another working directory (the
+    // window predicts with their weights).
+    for (const std::string& run : runDirs) r.members.push_back(fs::absolute(run).lexically_normal().string());
     std::string charted;  // the spread plots show the test split, or val when there is none
     std::vector<std::pair<Chart, std::string>> charts;
     for (const char* split : {"test", "val"}) {
@@ -291,7 +293,7 @@ PropsEnsemble ensemblePropsRuns(const std::vector<std::string>& runDirs, const s
     writePropsPredictions(propsPredictionsPath(outDir), meanRows);
     out.written.push_back(propsPredictionsPath(outDir));
     write("members.csv", membersCsv(aligned, mean, spread));
-    write("ensemble.json", ensembleJson(runDirs, out.summaries));
+    write("ensemble.json", ensembleJson(r.members, out.summaries));
     for (const auto& [chart, target] : charts) {
         const std::string stem = (fs::path(outDir) / ("spread-" + fileSafeName(target))).string();
         for (const std::string& path : writeChartPngAndSvg(chart, stem)) out.written.push_back(path);

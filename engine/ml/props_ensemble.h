@@ -6,7 +6,7 @@
 ///
 /// The output folder looks like a run to `cwb props report` and the Properties panel:
 ///   OUT/predictions.csv   the mean prediction per material and target (props_run.h format)
-///   OUT/results.json      PropsResults of the mean, model "ensemble", members listed
+///   OUT/results.json      PropsResults of the mean, model "ensemble", members listed (absolute)
 ///   OUT/members.csv       material_id,split,target,true,mean,std,member_1,…,member_N
 ///   OUT/ensemble.json     per split and target: the ensemble's and each member's MAE, and how
 ///                         well the spread ranks the errors

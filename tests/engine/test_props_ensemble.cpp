@@ -139,6 +139,8 @@ private Q_SLOTS:
         const PropsResults r = readPropsResults(out);
         QCOMPARE(r.model, std::string("ensemble"));
         QCOMPARE(r.members.size(), std::size_t{3});
+        QVERIFY(fs::path(r.members[2]).is_absolute());
+        QVERIFY(fs::equivalent(r.members[2], member(2)));
         QCOMPARE(r.splits.at("test").size(), std::size_t{2});
         QCOMPARE(e.summaries.size(), r.splits.at("test").size() + r.splits.at("val").size());
         for (const EnsembleTargetSummary& s : e.summaries) {

@@ -24,11 +24,13 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <map>
 
 #include "core/atomic_file.h"
+#include "core/progress.h"
 #include "io/structure_stream.h"
 #include "jobs/props_worker.h"
 #include "ml/props_config.h"
@@ -539,6 +541,38 @@ private Q_SLOTS:
         QCOMPARE(table->item(1, PropsPredictionView::Known)->data(Qt::UserRole).toDouble(),
                  crystal.properties().count("density") ? crystal.properties().at("density")
                                                        : crystal.densityGPerCm3());
+
+        // An ensemble of this run and another seed predicts their mean ± spread with both
+        // members' weights.
+        const std::string seed7 = m_dir.filePath("seed7").toStdString();
+        PropsConfig second = propsConfigFromJson(readFileToString(runConfigPath(runDir.toStdString())), {}, "");
+        second.seed = 7;
+        std::atomic<bool> noCancel{false};
+        NullProgressSink quiet;
+        QVERIFY(trainProps(second, seed7, false, noCancel, quiet).finished);
+        const std::vector<PropsPrediction> other = predictProps(seed7, {file}, options);
+        const QString ensemble = m_dir.filePath("trained-ensemble");
+        ensemblePropsRuns({runDir.toStdString(), seed7}, ensemble.toStdString());
+        QVERIFY(panel.openRun(ensemble));
+        QVERIFY2(panel.predictionView()->predictButton()->isEnabled(),
+                 qPrintable(panel.predictionView()->predictButton()->toolTip()));
+        jobs.clear();
+        QVERIFY(panel.predictOpenCrystal());
+        QTRY_VERIFY_WITH_TIMEOUT(jobs.count() == 1, 120000);
+        QVERIFY(failures.isEmpty());
+        QCOMPARE(panel.lastSpreads().size(), std::size_t{1});
+        for (int k = 0; k < 2; ++k) {
+            const double a = direct[0].values[k], b = other[0].values[k];
+            const QTableWidgetItem* cell = table->item(k, PropsPredictionView::Predicted);
+            QVERIFY(std::abs(cell->data(Qt::UserRole).toDouble() - (a + b) / 2) <= 1e-9 * (1 + std::abs(a)));
+            QVERIFY(std::abs(cell->data(PropsPredictionView::SpreadRole).toDouble() - std::abs(a - b) / 2) <=
+                    1e-9 * (1 + std::abs(a)));
+            QVERIFY2(cell->text().contains(" ± "), qPrintable(cell->text()));
+        }
+        QVERIFY(std::abs(direct[0].values[0] - other[0].values[0]) > 1e-9);  // the seeds differ
+        QVERIFY2(panel.predictionView()->message().contains("the mean of its 2 runs"),
+                 qPrintable(panel.predictionView()->message()));
+        QVERIFY(panel.openRun(runDir));
 
         // Cancel after the first epoch of a long run: a resumable run with its epochs kept.
         const QString longRun = m_dir.filePath("cancelled");

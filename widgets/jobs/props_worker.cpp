@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "jobs/throttled_progress.h"
+#include "ml/props_ensemble.h"
 
 namespace cw {
 
@@ -51,15 +52,17 @@ PropsWorker::PropsWorker(ml::PropsConfig config, QString runDir, bool resume, QO
     qRegisterMetaType<std::vector<cw::ml::PropsPrediction>>();
 }
 
-PropsWorker::PropsWorker(QString runDir, QStringList inputs, ml::PropsPredictOptions options,
+PropsWorker::PropsWorker(QStringList runDirs, QStringList inputs, ml::PropsPredictOptions options,
                          QObject* parent)
     : QObject(parent),
       m_kind(Kind::Predict),
-      m_runDir(std::move(runDir)),
+      m_runDir(runDirs.value(0)),
+      m_predictRuns(std::move(runDirs)),
       m_inputs(std::move(inputs)),
       m_options(std::move(options)) {
     qRegisterMetaType<cw::ml::PropsTrainingResult>();
     qRegisterMetaType<std::vector<cw::ml::PropsPrediction>>();
+    qRegisterMetaType<std::vector<std::vector<double>>>();
 }
 
 bool PropsWorker::available() {
@@ -115,9 +118,18 @@ void PropsWorker::train() {
 
 void PropsWorker::predict() {
 #ifdef CW_WITH_TORCH
-    std::vector<std::string> inputs;
+    std::vector<std::string> inputs, runs;
     for (const QString& input : m_inputs) inputs.push_back(input.toStdString());
-    Q_EMIT predicted(ml::predictProps(m_runDir.toStdString(), inputs, m_options));
+    for (const QString& run : m_predictRuns) runs.push_back(run.toStdString());
+    std::vector<std::vector<ml::PropsPrediction>> byMember;
+    for (const std::string& run : runs) byMember.push_back(ml::predictProps(run, inputs, m_options));
+    std::vector<ml::PropsPrediction> means;
+    std::vector<std::vector<double>> spreads;
+    for (ml::EnsemblePrediction& e : ml::averagePropsPredictions(byMember, runs)) {
+        means.push_back(std::move(e.mean));
+        spreads.push_back(std::move(e.spread));
+    }
+    Q_EMIT predicted(means, spreads);
 #endif
 }
 

@@ -24,8 +24,10 @@ public:
 
     /// A training job into `runDir` (trainProps' contract for `resume`).
     PropsWorker(ml::PropsConfig config, QString runDir, bool resume, QObject* parent = nullptr);
-    /// A prediction job: the weights of `runDir` applied to structure files or data-set folders.
-    PropsWorker(QString runDir, QStringList inputs, ml::PropsPredictOptions options,
+    /// A prediction job: the weights of `runDirs` applied to structure files or data-set
+    /// folders. Several runs (an ensemble's members) predict their mean; spreads() then holds
+    /// the standard deviation of their values.
+    PropsWorker(QStringList runDirs, QStringList inputs, ml::PropsPredictOptions options,
                 QObject* parent = nullptr);
 
     Kind kind() const { return m_kind; }
@@ -49,7 +51,10 @@ Q_SIGNALS:
     void batchProgress(qint64 batch, qint64 batches, double loss);
     void log(const QString& line);
     void trainingFinished(const cw::ml::PropsTrainingResult& result);
-    void predicted(const std::vector<cw::ml::PropsPrediction>& predictions);
+    /// Per input item, the values (the members' mean for several runs) and, per target, the
+    /// members' spread (0 for one run).
+    void predicted(const std::vector<cw::ml::PropsPrediction>& predictions,
+                   const std::vector<std::vector<double>>& spreads);
     void failed(const QString& message);
 
 private:
@@ -60,6 +65,7 @@ private:
     ml::PropsConfig m_config;
     QString m_runDir;
     bool m_resume = false;
+    QStringList m_predictRuns;
     QStringList m_inputs;
     ml::PropsPredictOptions m_options;
     std::atomic<bool> m_cancel{false};
@@ -69,3 +75,4 @@ private:
 
 Q_DECLARE_METATYPE(cw::ml::PropsTrainingResult)
 Q_DECLARE_METATYPE(std::vector<cw::ml::PropsPrediction>)
+Q_DECLARE_METATYPE(std::vector<std::vector<double>>)

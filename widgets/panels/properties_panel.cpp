@@ -187,15 +187,19 @@ void PropertiesPanel::updateActions() {
         why = "Wait for the running job";
     else if (!m_structure)
         why = "Open a crystal first";
-    else if (m_data.isEnsemble())
-        why = "An ensemble has no weights of its own: open one of its member runs to predict";
-    else if (m_data.runDir.isEmpty() ||
-             !std::filesystem::is_regular_file(
-                 ml::propsBestCheckpointPath(m_data.runDir.toStdString())))
+    else if (m_data.runDir.isEmpty())
         why = "Train or open a run with trained weights first";
+    else
+        for (const QString& run : predictingRuns())
+            if (!std::filesystem::is_regular_file(ml::propsBestCheckpointPath(run.toStdString())))
+                why = m_data.isEnsemble() ? "The ensemble's member " + run + " has no trained weights"
+                                          : "Train or open a run with trained weights first";
     predict->setEnabled(why.isEmpty());
-    predict->setToolTip(why.isEmpty() ? "Predict the properties of the open crystal with the "
-                                        "shown run's best weights"
+    predict->setToolTip(why.isEmpty() ? (m_data.isEnsemble()
+                                             ? "Predict the properties of the open crystal with the "
+                                               "ensemble's member runs: their mean ± spread"
+                                             : "Predict the properties of the open crystal with the "
+                                               "shown run's best weights")
                                       : why);
 }
 
@@ -399,6 +403,13 @@ void PropertiesPanel::setStructure(const Structure& structure, const QString& so
     updateActions();
 }
 
+QStringList PropertiesPanel::predictingRuns() const {
+    if (!m_data.isEnsemble()) return {m_data.runDir};
+    QStringList runs;
+    for (const std::string& member : m_data.results->members) runs << QString::fromStdString(member);
+    return runs;
+}
+
 bool PropertiesPanel::predictOpenCrystal() {
     updateActions();
     if (!m_prediction->predictButton()->isEnabled()) {
@@ -417,19 +428,29 @@ bool PropertiesPanel::predictOpenCrystal() {
     }
     ml::PropsPredictOptions options;
     options.threads = 1;  // one crystal: more threads only cost start-up time
-    auto* worker = new PropsWorker(m_data.runDir, {path}, options);
+    auto* worker = new PropsWorker(predictingRuns(), {path}, options);
     connect(
         worker, &PropsWorker::predicted, this,
-        [this](const std::vector<ml::PropsPrediction>& predictions) {
+        [this](const std::vector<ml::PropsPrediction>& predictions,
+               const std::vector<std::vector<double>>& spreads) {
             endJob();
             m_predictions = predictions;
+            m_spreads = spreads;
             std::map<std::string, double> known = m_structure->properties();
             // Density follows from the structure itself.
             if (!known.count("density") && m_structure->size() > 0)
                 known["density"] = m_structure->densityGPerCm3();
-            m_prediction->showPredictions(predictions, m_data.targets, known);
-            m_prediction->setMessage(
-                QString("Predicted by %1 (best epoch)").arg(QFileInfo(m_data.runDir).fileName()));
+            const QString name = QFileInfo(m_data.runDir).fileName();
+            if (m_data.isEnsemble()) {
+                m_prediction->showPredictions(predictions, m_data.targets, known,
+                                              spreads.empty() ? std::vector<double>{} : spreads.front());
+                m_prediction->setMessage(QString("Predicted by %1: the mean of its %2 runs ± their spread")
+                                             .arg(name)
+                                             .arg(m_data.results->members.size()));
+            } else {
+                m_prediction->showPredictions(predictions, m_data.targets, known);
+                m_prediction->setMessage(QString("Predicted by %1 (best epoch)").arg(name));
+            }
         });
     connect(worker, &PropsWorker::failed, this, &PropertiesPanel::jobFailed);
     m_prediction->setMessage("Predicting…");

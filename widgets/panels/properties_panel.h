@@ -66,6 +66,8 @@ public:
     /// Predicts the open crystal's properties with the shown run. False when that cannot start.
     bool predictOpenCrystal();
     const std::vector<ml::PropsPrediction>& lastPredictions() const { return m_predictions; }
+    /// Per item of lastPredictions(), per target: an ensemble's spread (0 for a single run).
+    const std::vector<std::vector<double>>& lastSpreads() const { return m_spreads; }
 
     /// The line under the buttons ("epoch 3 / 20 · …", "Finished: …").
     QString statusText() const;
@@ -108,6 +110,8 @@ private:
     void jobFailed(const QString& message);
     void showFigures();
     void updateActions();
+    /// The runs whose weights predict: the shown run, or an ensemble's members.
+    QStringList predictingRuns() const;
     void setStatus(const QString& text, bool error = false);
 
     PropsTrainForm* m_form;
@@ -130,6 +134,7 @@ private:
     std::optional<Structure> m_structure;
     QString m_structureName;
     std::vector<ml::PropsPrediction> m_predictions;
+    std::vector<std::vector<double>> m_spreads;
     std::unique_ptr<QTemporaryDir> m_scratch;  // the open crystal, written for the engine
 
     PropsJob* m_job;

@@ -6,6 +6,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <optional>
 
 #include "panels/property_columns.h"
 
@@ -13,9 +14,11 @@ namespace cw {
 
 namespace {
 
-QString withUnit(double value, const QString& name) {
+// "1.234 eV", or with an ensemble's spread "1.234 ± 0.05 eV".
+QString withUnit(double value, const QString& name, std::optional<double> spread = std::nullopt) {
     const QString unit = propertyUnit(name);
-    const QString number = QString::number(value, 'g', 4);
+    QString number = QString::number(value, 'g', 4);
+    if (spread) number += " ± " + QString::number(*spread, 'g', 2);
     return unit.isEmpty() ? number : number + " " + unit;
 }
 
@@ -61,7 +64,8 @@ void PropsPredictionView::setCrystal(const QString& name) {
 
 void PropsPredictionView::showPredictions(const std::vector<ml::PropsPrediction>& predictions,
                                           const std::vector<std::string>& targets,
-                                          const std::map<std::string, double>& known) {
+                                          const std::map<std::string, double>& known,
+                                          const std::vector<double>& spread) {
     m_table->setRowCount(0);
     if (predictions.empty()) return;
     const ml::PropsPrediction& p = predictions.front();
@@ -70,8 +74,10 @@ void PropsPredictionView::showPredictions(const std::vector<ml::PropsPrediction>
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         m_table->setItem(row, Property, new QTableWidgetItem(name));
-        auto* value = new QTableWidgetItem(withUnit(p.values[k], name));
+        const std::optional<double> s = k < spread.size() ? std::optional<double>(spread[k]) : std::nullopt;
+        auto* value = new QTableWidgetItem(withUnit(p.values[k], name, s));
         value->setData(Qt::UserRole, p.values[k]);
+        if (k < spread.size()) value->setData(SpreadRole, spread[k]);
         m_table->setItem(row, Predicted, value);
         const auto it = known.find(targets[k]);
         auto* truth = new QTableWidgetItem(it == known.end() ? "–" : withUnit(it->second, name));

@@ -21,16 +21,20 @@ class PropsPredictionView : public QWidget {
     Q_OBJECT
 public:
     enum Column { Property, Predicted, Known, ColumnCount };
+    /// The Predicted cell's data role holding an ensemble's spread (Qt::UserRole: the value).
+    static constexpr int SpreadRole = Qt::UserRole + 1;
 
     explicit PropsPredictionView(QWidget* parent = nullptr);
 
     /// The crystal to predict for, by name ("" = none open).
     void setCrystal(const QString& name);
     /// Shows the first prediction's values for `targets` (run order); `known` are the crystal's
-    /// own values by property name. An empty list clears the table.
+    /// own values by property name; `spread` (an ensemble's, per target) adds "± s" to each
+    /// value. An empty list clears the table.
     void showPredictions(const std::vector<ml::PropsPrediction>& predictions,
                          const std::vector<std::string>& targets,
-                         const std::map<std::string, double>& known);
+                         const std::map<std::string, double>& known,
+                         const std::vector<double>& spread = {});
     /// A line under the table ("Predicting…", an error), "" hides it.
     void setMessage(const QString& text, bool error = false);
     QString message() const;
