@@ -8,6 +8,7 @@
 #include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -15,6 +16,7 @@
 
 #include "core/atomic_file.h"
 #include "ml/run_directory.h"
+#include "panels/chart_figure.h"
 #include "panels/loss_chart.h"
 #include "panels/loss_smoothing.h"
 
@@ -60,6 +62,23 @@ int pixelsNear(const QImage& image, QColor color, int tolerance) {
 class TestLossChart : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Loss axes end on powers of their base; a range within about a decade uses base 2 so that
+    // it keeps labels.
+    void logLossAxisEndsOnPowersOfItsBase() {
+        QLogValueAxis axis;
+        cw::fitLogLossAxis(axis, 0.3, 0.9);
+        QCOMPARE(axis.base(), 2.0);
+        QVERIFY(std::abs(axis.min() - 0.25) < 1e-6 && std::abs(axis.max() - 1.0) < 1e-5);
+        cw::fitLogLossAxis(axis, 0.0012, 0.5);
+        QCOMPARE(axis.base(), 10.0);
+        QVERIFY(std::abs(axis.min() - 0.001) < 1e-8 && std::abs(axis.max() - 1.0) < 1e-5);
+        cw::fitLogLossAxis(axis, 0.5, 4.0);  // powers of the base are their own ends
+        QCOMPARE(axis.base(), 2.0);
+        QVERIFY(std::abs(axis.min() - 0.5) < 1e-5 && std::abs(axis.max() - 4.0) < 1e-4);
+        cw::fitLogLossAxis(axis, 0, 0);  // no data yet
+        QVERIFY(std::abs(axis.min() - 0.01) < 1e-7 && std::abs(axis.max() - 1.0) < 1e-5);
+    }
+
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         // To look at the exported figures: CW_KEEP_TEST_OUTPUT=1 keeps the folder.

@@ -4,8 +4,10 @@
 #include <QChart>
 #include <QFileDialog>
 #include <QGraphicsScene>
+#include <QLogValueAxis>
 #include <QMessageBox>
 #include <QPainter>
+#include <cmath>
 
 #include "core/error.h"
 #include "panels/figure_writer.h"
@@ -18,6 +20,22 @@ void clearChart(QChart& chart) {
         chart.removeAxis(axis);
         delete axis;
     }
+}
+
+void fitLogLossAxis(QLogValueAxis& axis, double minLoss, double maxLoss) {
+    if (maxLoss <= 0) {
+        minLoss = 0.01;
+        maxLoss = 1.0;
+    }
+    // QLogValueAxis labels powers of its base only: a loss within about a decade would get one
+    // or two labels in base 10, so narrow ranges use base 2 (…, 0.25, 0.5, 1). The range ends on
+    // powers of the base, widened a hair so that rounding does not drop the end labels.
+    const double base = std::log10(maxLoss / minLoss) < 1.2 ? 2.0 : 10.0;
+    const double low = std::pow(base, std::floor(std::log(minLoss) / std::log(base) + 1e-9));
+    const double high = std::pow(base, std::ceil(std::log(maxLoss) / std::log(base) - 1e-9));
+    axis.setBase(base);
+    axis.setMinorTickCount(base == 10.0 ? 8 : 1);
+    axis.setRange(low * (1 - 1e-6), high * (1 + 1e-6));
 }
 
 void writeChartFigure(const QString& path, const QString& title,

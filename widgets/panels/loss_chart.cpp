@@ -220,19 +220,7 @@ void LossChart::fillChart(QChart& chart, std::vector<Curve>* keepSeries) const {
     }
     xAxis->setRange(0, std::max(maxStep, 100.0));
     xAxis->applyNiceNumbers();
-    if (maxLoss <= 0) {
-        minLoss = 0.01;
-        maxLoss = 1.0;
-    }
-    // QLogValueAxis labels powers of its base only: a loss within about a decade would get one
-    // or two labels in base 10, so narrow ranges use base 2 (…, 0.25, 0.5, 1). The range ends on
-    // powers of the base, widened a hair so that rounding does not drop the end labels.
-    const double base = std::log10(maxLoss / minLoss) < 1.2 ? 2.0 : 10.0;
-    const double low = std::pow(base, std::floor(std::log(minLoss) / std::log(base) + 1e-9));
-    const double high = std::pow(base, std::ceil(std::log(maxLoss) / std::log(base) - 1e-9));
-    yAxis->setBase(base);
-    yAxis->setMinorTickCount(base == 10.0 ? 8 : 1);
-    yAxis->setRange(low * (1 - 1e-6), high * (1 + 1e-6));
+    fitLogLossAxis(*yAxis, minLoss, maxLoss);
     chart.legend()->setVisible(!m_curves.empty());
 }
 

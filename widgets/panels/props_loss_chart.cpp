@@ -129,18 +129,7 @@ void PropsLossChart::fill(QChart& target, QLineSeries** keepTrain, QLineSeries**
     xAxis->setRange(m_rows.empty() ? 0.0 : 1.0, lastEpoch);
     xAxis->setTickCount(std::min(static_cast<int>(lastEpoch), 10) + (m_rows.empty() ? 1 : 0));
     if (lastEpoch > 10) xAxis->applyNiceNumbers();
-    if (maxLoss <= 0) {
-        minLoss = 0.01;
-        maxLoss = 1.0;
-    }
-    // QLogValueAxis labels only powers of its base: losses within about a decade would get one
-    // or two labels in base 10, so narrow ranges use base 2 (as the Loss panel does).
-    const double base = std::log10(maxLoss / minLoss) < 1.2 ? 2.0 : 10.0;
-    const double low = std::pow(base, std::floor(std::log(minLoss) / std::log(base) + 1e-9));
-    const double high = std::pow(base, std::ceil(std::log(maxLoss) / std::log(base) - 1e-9));
-    yAxis->setBase(base);
-    yAxis->setMinorTickCount(base == 10.0 ? 8 : 1);
-    yAxis->setRange(low * (1 - 1e-6), high * (1 + 1e-6));
+    fitLogLossAxis(*yAxis, minLoss, maxLoss);
     target.legend()->setVisible(!m_rows.empty());
 }
 
