@@ -274,9 +274,12 @@ bool MainWindow::openFile(const QString& path, bool quiet) {
 void MainWindow::showStructure(const Structure& structure, const QString& source) {
     try {
         const SpaceGroupInfo sg = analyzeSpaceGroup(structure);
-        m_structurePanel->showStructure(
-            structure,
-            QString("%1 (%2)").arg(QString::fromStdString(sg.international)).arg(sg.number));
+        // No group found is said with its reason, never as a space group 0.
+        const QString spaceGroup =
+            sg.number == 0
+                ? QString("none (%1)").arg(QString::fromStdString(sg.failure))
+                : QString("%1 (%2)").arg(QString::fromStdString(sg.international)).arg(sg.number);
+        m_structurePanel->showStructure(structure, spaceGroup);
         m_slicePanel->setStructure(structure);
         m_crystalView->setStructure(structure);
         m_crysTensPanel->setStructure(structure);

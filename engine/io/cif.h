@@ -30,6 +30,11 @@ struct CifBlockInfo {
     std::string declaredMagneticBns;
     /// Magnetic CIFs: _parent_space_group.IT_number (the non-magnetic parent); 0 if absent.
     int declaredParentSpaceGroupNumber = 0;
+    /// Asymmetric-unit sites that lay within their coordinates' written precision of a special
+    /// position, off it, and were moved onto it (unit_cell_expansion.h); 0 for exact files.
+    int sitesMovedToSpecialPositions = 0;
+    /// The largest of those moves (Å).
+    double largestSpecialPositionShiftA = 0;
     /// What the reader repaired or guessed in this block, one sentence each (a damaged
     /// operation loop replaced by the named group, non-ASCII bytes blanked). Empty normally.
     std::vector<std::string> warnings;
@@ -44,10 +49,13 @@ struct CifStructure {
 /// Reads every block that holds atoms. The asymmetric unit is expanded with the block's
 /// symmetry operations (preferred; _space_group_symop_operation_xyz, _symmetry_equiv_pos_as_xyz
 /// or magCIF's operations × centrings, time reversal ignored) or else its Hall symbol, its H-M
-/// symbol or its IT number; a block with none of them is P1. Images of one site closer than
-/// `mergeToleranceA` (Å, periodic) are merged, as are two listed sites of one element on one
-/// position whose occupancies would exceed 1 together (the same atom written twice); other
-/// sites that share a position are kept with their occupancies (disorder). Fractional
+/// symbol or its IT number; a block with none of them is P1. A site that lies on a special
+/// position to the precision its coordinates were written with (four decimals: ±1e-4) is moved
+/// onto it, so that its images coincide; images of one site closer than that precision allows
+/// (at least `mergeToleranceA` Å, at most 0.1 Å, periodic) are merged, as are two listed sites
+/// of one element on one position whose occupancies would exceed 1 together (the same atom
+/// written twice); other sites that share a position are kept with their occupancies
+/// (disorder). Fractional
 /// coordinates are wrapped into [0, 1); values written to 3–8 decimals without an uncertainty
 /// that lie within the last digit of a twelfth (0.3333, 0.6667) are taken as that fraction.
 /// The lattice is rebuilt from a, b, c, α, β, γ with Lattice::fromParameters. Elements come from

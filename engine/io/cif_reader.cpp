@@ -18,6 +18,7 @@
 #include "crystal/elements.h"
 #include "io/cif_text.h"
 #include "io/cif.h"
+#include "symmetry/unit_cell_expansion.h"
 
 namespace cw {
 namespace {
@@ -46,12 +47,13 @@ public:
         result.structure.setId(m_block.name);
         const Lattice lattice = readLattice();
         result.structure.setLattice(lattice);
-        std::vector<Site> asymmetric = readAtomSites(prefix);
+        std::vector<AsymmetricSite> asymmetric = readAtomSites(prefix);
         if (asymmetric.empty()) return std::nullopt;
         const std::vector<gemmi::Op> ops = readOperations(result.info, lattice);
         result.info.symmetryOperationCount = static_cast<int>(ops.size());
-        result.structure.sites() = expand(asymmetric, ops, lattice);
-        checkOccupancies(result, lattice);
+        std::vector<double> tolerances;
+        result.structure.sites() = expand(asymmetric, ops, lattice, result.info, &tolerances);
+        checkOccupancies(result, lattice, tolerances);
         return result;
     }
 
@@ -221,7 +223,7 @@ private:
                          "start with an element symbol)");
     }
 
-    std::vector<Site> readAtomSites(const std::string& prefix) {
+    std::vector<AsymmetricSite> readAtomSites(const std::string& prefix) {
         enum { kX, kY, kZ, kLabel, kType, kOccupancy };
         gcif::Table table = m_block.find(
             prefix, {"fract_x", "fract_y", "fract_z", "?label", "?type_symbol", "?occupancy"});
@@ -230,7 +232,7 @@ private:
             fail(x.line(), "the atom sites need " + prefix + "fract_x, " + prefix + "fract_y and " +
                                prefix + "fract_z in one loop");
         }
-        std::vector<Site> sites;
+        std::vector<AsymmetricSite> sites;
         const int rows = static_cast<int>(table.length());
         for (int r = 0; r < rows; ++r) {
             gcif::Table::Row row = table[r];
@@ -239,7 +241,8 @@ private:
             if (label.empty()) label = type;
             const std::string name = label.empty() ? "row " + std::to_string(r + 1) : label;
             auto where = [&] { return rowLine(table, r); };
-            Site site;
+            AsymmetricSite entry;
+            Site& site = entry.site;
             site.label = label;
             site.z = elementOf(type, name, where);
             for (int axis = 0; axis < 3; ++axis) {
@@ -254,7 +257,10 @@ private:
                     fail(where(),
                          "atom site '" + name + "' has no coordinate " + tag + " ('" + raw + "')");
                 }
-                site.frac[axis] = snapShortDecimal(gcif::as_string(raw), *value);
+                const std::string text = gcif::as_string(raw);
+                site.frac[axis] = snapShortDecimal(text, *value);
+                // A value snapped to a twelfth is exact; others are as precise as written.
+                entry.precision[axis] = site.frac[axis] == *value ? writtenPrecision(text) : 0.0;
             }
             if (row.has2(kOccupancy)) {
                 const auto occupancy =
@@ -268,7 +274,7 @@ private:
             site.occupancy = std::min(site.occupancy, 1.0);
             // A zero occupancy is a placeholder (a vacancy in a refinement): no atom there.
             if (site.occupancy == 0) continue;
-            sites.push_back(std::move(site));
+            sites.push_back(std::move(entry));
         }
         return sites;
     }
@@ -477,54 +483,64 @@ private:
         return unique;
     }
 
-    std::vector<Site> expand(const std::vector<Site>& asymmetric, const std::vector<gemmi::Op>& ops,
-                             const Lattice& lattice) const {
-        const PeriodicNearTest near(lattice);
-        std::vector<Site> all;
-        for (const Site& site : asymmetric) {
-            const std::size_t first = all.size();
-            for (const gemmi::Op& op : ops) {
+    /// The unit cell's sites: symmetry images merged and sites on special positions moved onto
+    /// them at the precision the file wrote (unit_cell_expansion.h); `tolerances` receives
+    /// each kept site's merge tolerance (Å).
+    std::vector<Site> expand(const std::vector<AsymmetricSite>& asymmetric,
+                             const std::vector<gemmi::Op>& ops, const Lattice& lattice,
+                             CifBlockInfo& info, std::vector<double>* tolerances) const {
+        std::vector<SymmetryOperation> operations;
+        for (const gemmi::Op& op : ops) {
+            SymmetryOperation converted;
+            for (int i = 0; i < 3; ++i) {
                 // Integer rotations and exact /24 translations keep x,y,z bit-exact.
-                Eigen::Vector3d image;
-                for (int i = 0; i < 3; ++i) {
-                    image[i] = double(op.tran[i]) / gemmi::Op::DEN;
-                    for (int j = 0; j < 3; ++j) {
-                        image[i] += double(op.rot[i][j] / gemmi::Op::DEN) * site.frac[j];
-                    }
-                }
-                image = wrapFractional(image);
-                const bool seen = std::any_of(all.begin() + first, all.end(), [&](const Site& s) {
-                    return near(s.frac, image, m_mergeToleranceA);
-                });
-                if (seen) continue;
-                Site copy = site;
-                copy.frac = image;
-                all.push_back(std::move(copy));
+                converted.translation[i] = double(op.tran[i]) / gemmi::Op::DEN;
+                for (int j = 0; j < 3; ++j) converted.rotation(i, j) = op.rot[i][j] / gemmi::Op::DEN;
             }
+            operations.push_back(converted);
         }
+        ExpansionTolerances limits;
+        limits.floorA = m_mergeToleranceA;
+        UnitCellExpansion cell = expandAsymmetricUnit(asymmetric, operations, lattice, limits);
+        info.sitesMovedToSpecialPositions = cell.sitesMovedToSpecialPositions;
+        info.largestSpecialPositionShiftA = cell.largestShiftA;
+        std::vector<Site>& all = cell.sites;
+        const std::vector<double>& tolerance = cell.mergeToleranceA;
+        const double widest = all.empty() ? m_mergeToleranceA
+                                          : *std::max_element(tolerance.begin(), tolerance.end());
         // Two listed sites of one element on one position whose occupancies would exceed 1
         // together are the same atom written twice (P1 exports that repeat boundary atoms).
+        const PeriodicNearTest near(lattice);
         std::vector<bool> duplicate(all.size(), false);
-        for (const auto& [i, j] : closeSitePairs(all, near, m_mergeToleranceA)) {
+        for (const auto& [i, j] : closeSitePairs(all, near, widest)) {
             if (!duplicate[i] && !duplicate[j] && all[i].z == all[j].z &&
-                all[i].occupancy + all[j].occupancy > 1 + kOccupancyTolerance) {
+                all[i].occupancy + all[j].occupancy > 1 + kOccupancyTolerance &&
+                near(all[i].frac, all[j].frac, std::max(tolerance[i], tolerance[j]))) {
                 duplicate[j] = true;
             }
         }
         std::vector<Site> kept;
         for (std::size_t i = 0; i < all.size(); ++i) {
-            if (!duplicate[i]) kept.push_back(std::move(all[i]));
+            if (duplicate[i]) continue;
+            kept.push_back(std::move(all[i]));
+            tolerances->push_back(tolerance[i]);
         }
         return kept;
     }
 
     /// Sets the disordered flag and rejects positions holding more than one atom in total.
-    void checkOccupancies(CifStructure& result, const Lattice& lattice) const {
+    /// Sites closer than the larger of their two merge tolerances share a position.
+    void checkOccupancies(CifStructure& result, const Lattice& lattice,
+                          const std::vector<double>& tolerances) const {
         const std::vector<Site>& sites = result.structure.sites();
         const PeriodicNearTest near(lattice);
-        const double shared = std::max(m_mergeToleranceA, 1e-3);
+        double widest = std::max(m_mergeToleranceA, 1e-3);
+        for (double t : tolerances) widest = std::max(widest, t);
         std::vector<std::vector<std::size_t>> sharing(sites.size());
-        for (const auto& [i, j] : closeSitePairs(sites, near, shared)) sharing[i].push_back(j);
+        for (const auto& [i, j] : closeSitePairs(sites, near, widest)) {
+            const double pair = std::max({m_mergeToleranceA, 1e-3, tolerances[i], tolerances[j]});
+            if (near(sites[i].frac, sites[j].frac, pair)) sharing[i].push_back(j);
+        }
         std::vector<bool> grouped(sites.size(), false);
         for (std::size_t i = 0; i < sites.size(); ++i) {
             if (sites[i].occupancy < 1 - 1e-9) result.info.disordered = true;

@@ -92,6 +92,22 @@ double snapShortDecimal(const std::string& text, double value) {
     return std::abs(value - snapped) < std::pow(10.0, -decimals) ? snapped : value;
 }
 
+double writtenPrecision(const std::string& text) {
+    const auto dot = text.find('.');
+    if (dot == std::string::npos || text == ".") return 0.0;
+    int decimals = 0;
+    std::size_t i = dot + 1;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+        ++decimals;
+        ++i;
+    }
+    int exponent = 0;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        exponent = std::clamp(std::atoi(text.c_str() + i + 1), -300, 300);
+    }
+    return std::pow(10.0, exponent - decimals);
+}
+
 std::string spatialPart(const std::string& triplet) {
     std::size_t comma = std::string::npos;
     for (int i = 0; i < 3; ++i) {

@@ -49,6 +49,9 @@ std::string trim(std::string_view s);
 /// 1e-4 and are not merged (pymatgen's cif_finite_precision_frac_coord_error.cif). Values with an
 /// uncertainty were refined and are kept; 17-digit values (our own writer) never snap.
 double snapShortDecimal(const std::string& text, double value);
+/// One unit in the last decimal of a number as written: "0.3333" → 1e-4, "0.16083(4)" → 1e-5,
+/// "1.5e-3" → 1e-4; 0 for integers and '.' (exact).
+double writtenPrecision(const std::string& text);
 /// magCIF appends the time reversal (",+1" or ",-1") and sometimes more after the three
 /// coordinates; the atom positions need only the spatial part.
 std::string spatialPart(const std::string& triplet);

@@ -1,19 +1,122 @@
 #include "symmetry/space_group.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
+#include <map>
 #include <string>
 
 #include "core/error.h"
+#include "crystal/close_pairs.h"
+#include "crystal/elements.h"
 #include "symmetry/spglib_cell.h"
 
 namespace cw {
+namespace {
+
+/// Sites closer than this (Å) share a position: the convention of Structure::isOrdered.
+constexpr double kSharedPositionA = 1e-3;
+
+/// The structure as spglib sees it: one atom per position, typed by what the position holds.
+/// An ordered site keeps its atomic number as type; a position with partial occupancy or
+/// several species gets a type of its own per distinct content (pymatgen's SpacegroupAnalyzer
+/// does the same with species-and-occupancy dictionaries), so a disordered crystal has the
+/// group of its average structure, the one its file declares.
+struct AnalysisCell {
+    detail::SpglibCell cell;
+    std::vector<int> atomOfSite;     ///< per input site: its spglib atom
+    std::vector<int> firstSiteOfAtom;  ///< per spglib atom: the first input site on it
+};
+
+AnalysisCell analysisCell(const Structure& structure) {
+    AnalysisCell result;
+    const std::size_t n = structure.size();
+    // Union of sites that share a position (the first site of a group represents it).
+    std::vector<std::size_t> group(n);
+    for (std::size_t i = 0; i < n; ++i) group[i] = i;
+    const PeriodicNearTest near(structure.lattice());
+    for (const auto& [i, j] : closeSitePairs(structure.sites(), near, kSharedPositionA)) {
+        group[j] = group[i];
+        while (group[group[j]] != group[j]) group[j] = group[group[j]];
+    }
+    std::map<std::size_t, std::vector<std::pair<int, long>>> content;  // group → (Z, occ·10⁴)
+    for (std::size_t i = 0; i < n; ++i) {
+        const Site& site = structure.site(i);
+        content[group[i]].emplace_back(site.z, std::lround(site.occupancy * 1e4));
+    }
+    std::map<std::vector<std::pair<int, long>>, int> compositeTypes;
+    std::map<std::size_t, int> atomOfGroup;
+    Structure positions(structure.lattice(), {});
+    positions.setId(structure.id());
+    std::vector<int> types;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (atomOfGroup.count(group[i])) continue;
+        std::vector<std::pair<int, long>> key = content[group[i]];
+        std::sort(key.begin(), key.end());
+        int type = key.front().first;
+        if (key.size() > 1 || key.front().second != 10000) {
+            const auto [it, added] =
+                compositeTypes.emplace(key, 1000 + static_cast<int>(compositeTypes.size()));
+            type = it->second;
+        }
+        atomOfGroup[group[i]] = static_cast<int>(types.size());
+        result.firstSiteOfAtom.push_back(static_cast<int>(i));
+        types.push_back(type);
+        positions.addSite(structure.site(i));
+    }
+    result.cell = detail::toSpglibCell(positions);
+    result.cell.types = types;
+    for (std::size_t i = 0; i < n; ++i) result.atomOfSite.push_back(atomOfGroup[group[i]]);
+    return result;
+}
+
+/// Why spglib found nothing: atoms closer than symprec are the usual cause.
+std::string noGroupReason(const Structure& structure, const SymmetryOptions& options) {
+    std::string reason = "spglib found no space group at symprec " +
+                         std::to_string(options.symprecA).substr(0, 6) + " Å";
+    const PeriodicNearTest near(structure.lattice());
+    double closest = std::numeric_limits<double>::infinity();
+    std::pair<std::size_t, std::size_t> pair{0, 0};
+    for (const auto& [i, j] : closeSitePairs(structure.sites(), near, options.symprecA)) {
+        const double d = structure.lattice().minimumImageDistance(structure.site(i).frac,
+                                                                  structure.site(j).frac);
+        if (d >= kSharedPositionA && d < closest) {
+            closest = d;
+            pair = {i, j};
+        }
+    }
+    if (std::isfinite(closest)) {
+        auto name = [&](std::size_t i) {
+            const Site& s = structure.site(i);
+            return (s.label.empty() ? std::string(element(s.z).symbol) : s.label) + " (site " +
+                   std::to_string(i + 1) + ")";
+        };
+        char distance[32];
+        std::snprintf(distance, sizeof distance, "%.4g", closest);
+        reason += ": " + name(pair.first) + " and " + name(pair.second) + " are " + distance +
+                  " Å apart, closer than symprec but not on one position";
+    }
+    return reason;
+}
+
+}  // namespace
 
 SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptions& options) {
-    const detail::DatasetPtr dataset = detail::findDataset(structure, options);
+    detail::checkOptions(options);
+    detail::toSpglibCell(structure);  // throws its clear error for no sites or NaN coordinates
+    AnalysisCell analysed = analysisCell(structure);
+    detail::SpglibCell& cell = analysed.cell;
+    const detail::DatasetPtr dataset(
+        spgat_get_dataset(cell.lattice, cell.positionArray(), cell.types.data(), cell.count,
+                          options.symprecA, options.angleToleranceDeg));
     SpaceGroupInfo info;
     // spglib gives up on e.g. atoms closer than symprec; callers screening thousands of
-    // structures want a "no space group" answer there, not an exception.
-    if (!dataset || dataset->spacegroup_number == 0) return info;
+    // structures want a "no space group" answer with its reason there, not an exception.
+    if (!dataset || dataset->spacegroup_number == 0) {
+        info.failure = noGroupReason(structure, options);
+        return info;
+    }
 
     info.number = dataset->spacegroup_number;
     info.hallNumber = dataset->hall_number;
@@ -36,16 +139,17 @@ SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptio
             op.translation[i] = dataset->translations[k][i];
         }
     }
-    const auto n = static_cast<std::size_t>(dataset->n_atoms);
+    const std::size_t n = structure.size();
     info.wyckoffLetters.resize(n);
     info.siteSymmetries.resize(n);
     info.equivalentAtoms.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-        info.wyckoffLetters[i] = static_cast<char>('a' + dataset->wyckoffs[i]);
-        const char* symbol = dataset->site_symmetry_symbols[i];
+        const int atom = analysed.atomOfSite[i];
+        info.wyckoffLetters[i] = static_cast<char>('a' + dataset->wyckoffs[atom]);
+        const char* symbol = dataset->site_symmetry_symbols[atom];
         info.siteSymmetries[i].assign(symbol,
-                                      strnlen(symbol, sizeof dataset->site_symmetry_symbols[i]));
-        info.equivalentAtoms[i] = dataset->equivalent_atoms[i];
+                                      strnlen(symbol, sizeof dataset->site_symmetry_symbols[atom]));
+        info.equivalentAtoms[i] = analysed.firstSiteOfAtom[dataset->equivalent_atoms[atom]];
     }
     return info;
 }

@@ -27,9 +27,12 @@ struct SymmetryOperation {
     Eigen::Vector3d translation = Eigen::Vector3d::Zero();  ///< fractional, in [0, 1)
 };
 
-/// What spglib found. number 0 means spglib found no space group (it failed).
+/// What spglib found. number 0 means spglib found no space group; `failure` then says why.
 struct SpaceGroupInfo {
     int number = 0;
+    /// Empty when a group was found; else "spglib found no space group at symprec 0.01 Å: …"
+    /// with the closest pair of atoms when they are closer than symprec.
+    std::string failure;
     std::string international;      ///< Hermann–Mauguin short symbol, e.g. "Fm-3m"
     std::string internationalFull;  ///< e.g. "F 4/m -3 2/m"
     std::string hallSymbol;         ///< e.g. "-F 4 2 3"
@@ -51,10 +54,13 @@ struct SpaceGroupInfo {
     std::vector<int> equivalentAtoms;
 };
 
-/// Space group of an ordered structure. Sites are typed by atomic number (occupancies are
-/// ignored: check Structure::isOrdered first for disordered input). Returns number 0, empty
-/// strings and empty per-site lists when spglib finds no space group (e.g. atoms closer than
-/// symprec). Throws ValueError for an empty structure or non-finite coordinates, ConfigError for
+/// Space group of a structure. Ordered sites are typed by atomic number; sites that share a
+/// position (within 1e-3 Å) count as one atom, and a position with partial occupancy or several
+/// species is typed by its content, so a disordered crystal gets the group of its average
+/// structure (as pymatgen's SpacegroupAnalyzer does). Per-site lists follow the input sites;
+/// equivalentAtoms names the first input site of each orbit. Returns number 0, empty symbols
+/// and lists, and the reason in `failure` when spglib finds no space group (e.g. atoms closer
+/// than symprec). Throws ValueError for an empty structure or non-finite coordinates, ConfigError for
 /// symprec ≤ 0 or a non-finite tolerance. Thread-safe (spglib keeps no state between calls that
 /// we rely on; it does write a global error code that we never read).
 SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptions& options = {});

@@ -508,13 +508,8 @@ C1 0.1 0.2 0.3
             for (const cw::CifStructure& block : blocks) {
                 const cw::CifBlockInfo& info = block.info;
                 const std::string what = name + " [" + info.blockName + "]";
-                // A disordered structure has no single space group: spglib would type mixed
-                // sites by element and see an arbitrary ordering (Cu7Te5, Li10GeP2S12…).
-                if (info.disordered) {
-                    qInfo("%s: disordered (partial occupancy or shared sites), not analysed",
-                          what.c_str());
-                    continue;
-                }
+                // A disordered structure is analysed as its average structure: shared
+                // positions typed by their content (analyzeSpaceGroup), as the file declares.
                 // The file's own declaration: its number, else (magnetic CIFs) the parent
                 // group or the integer part of the BNS number (the atoms without their moments
                 // keep at least that symmetry), else the group its operations or symbol form.

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <algorithm>
+#include <cmath>
 
 #include "commands/command.h"
 #include "core/error.h"
@@ -20,12 +21,33 @@ struct InfoOptions {
     std::string file;
     std::string id;
     SymmetryOptions symmetry;
+    std::string symprec = "0.01";  ///< Å, or "auto": looser tolerances until spglib finds a group
     bool json = false;
     bool progress = false;
     int threads = 0;
 };
 
-nlohmann::json infoJson(const Structure& s, const SpaceGroupInfo& sg) {
+/// The space group at the first of `symprecs` (Å) where spglib finds one; when none does, the
+/// answer at the last, with its failure reason. `used` receives the symprec of the answer.
+SpaceGroupInfo spaceGroupAtFirstTolerance(const Structure& s, SymmetryOptions options,
+                                          const std::vector<double>& symprecs, double* used) {
+    SpaceGroupInfo sg;
+    for (double symprec : symprecs) {
+        options.symprecA = symprec;
+        *used = symprec;
+        sg = analyzeSpaceGroup(s, options);
+        if (sg.number != 0) break;
+    }
+    return sg;
+}
+
+nlohmann::json spaceGroupJson(const SpaceGroupInfo& sg, double symprec) {
+    if (sg.number == 0) return nullptr;
+    return {{"number", sg.number}, {"symbol", sg.international}, {"hall_number", sg.hallNumber},
+            {"crystal_system", sg.crystalSystem}, {"symprec", symprec}};
+}
+
+nlohmann::json infoJson(const Structure& s, const SpaceGroupInfo& sg, double symprec) {
     const LatticeParameters p = s.lattice().parameters();
     nlohmann::json matrix = nlohmann::json::array();
     for (int i = 0; i < 3; ++i) {
@@ -48,14 +70,13 @@ nlohmann::json infoJson(const Structure& s, const SpaceGroupInfo& sg) {
           {"matrix", matrix}}},
         {"volume", s.lattice().volume()},
         {"density", s.densityGPerCm3()},
-        {"space_group",
-         {{"number", sg.number}, {"symbol", sg.international}, {"hall_number", sg.hallNumber},
-          {"crystal_system", sg.crystalSystem}}},
+        {"space_group", spaceGroupJson(sg, symprec)},
         {"ordered", s.isOrdered()},
         {"species", species},
         {"frac", frac},
         {"properties", s.properties()}};
     if (!s.isOrdered()) j["occupancy"] = occupancy;
+    if (sg.number == 0) j["warning"] = sg.failure;
     return j;
 }
 
@@ -67,7 +88,15 @@ void appendf(std::string& out, const char* format, Args... args) {
     if (n > 0) out.append(buffer, std::min<std::size_t>(static_cast<std::size_t>(n), sizeof buffer - 1));
 }
 
-std::string formatText(const Structure& s, const SpaceGroupInfo& sg) {
+std::string spaceGroupText(const SpaceGroupInfo& sg, double symprec) {
+    if (sg.number == 0) return "none: " + sg.failure;
+    char buffer[160];
+    std::snprintf(buffer, sizeof buffer, "%s (%d) at symprec %g Å", sg.international.c_str(),
+                  sg.number, symprec);
+    return buffer;
+}
+
+std::string formatText(const Structure& s, const SpaceGroupInfo& sg, double symprec) {
     const LatticeParameters p = s.lattice().parameters();
     const Eigen::Matrix3d& m = s.lattice().matrix();
     std::string out;
@@ -81,7 +110,7 @@ std::string formatText(const Structure& s, const SpaceGroupInfo& sg) {
     }
     appendf(out, "volume        %.6f Å³\n", s.lattice().volume());
     appendf(out, "density       %.6f g/cm³\n", s.densityGPerCm3());
-    appendf(out, "space group   %s (%d)\n", sg.international.c_str(), sg.number);
+    out += "space group   " + spaceGroupText(sg, symprec) + "\n";
     for (const auto& [name, value] : s.properties()) appendf(out, "%-13s %.10g\n", name.c_str(), value);
     appendf(out, "sites (fractional)\n");
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -96,8 +125,10 @@ std::string formatText(const Structure& s, const SpaceGroupInfo& sg) {
 
 std::string formatLine(const Structure& s, const SpaceGroupInfo& sg) {
     std::string out;
-    appendf(out, "%-14s %-16s %4zu sites  %-10s %3d  V %10.4f Å³  ρ %8.4f g/cm³\n", s.id().c_str(),
-                s.reducedFormula().c_str(), s.size(), sg.international.c_str(), sg.number,
+    const std::string symbol = sg.number == 0 ? "none" : sg.international;
+    const std::string number = sg.number == 0 ? "  -" : std::to_string(sg.number);
+    appendf(out, "%-14s %-16s %4zu sites  %-10s %3s  V %10.4f Å³  ρ %8.4f g/cm³\n", s.id().c_str(),
+                s.reducedFormula().c_str(), s.size(), symbol.c_str(), number.c_str(),
                 s.lattice().volume(), s.densityGPerCm3());
     return out;
 }
@@ -107,19 +138,42 @@ struct PendingEntry {
     Structure structure;
     std::size_t index = 0;
     std::string output;
+    std::string warning;  ///< no space group found: why
     std::string error;
 };
 
-std::string render(const Structure& s, const SymmetryOptions& symmetry, bool json, bool asLine) {
-    const SpaceGroupInfo sg = analyzeSpaceGroup(s, symmetry);
-    if (json) return infoJson(s, sg).dump() + "\n";
+/// The symprecs to try (Å): the one given, or with "auto" spglib's default and looser ones.
+std::vector<double> symprecLadder(const std::string& text) {
+    if (text == "auto") return {0.01, 0.03, 0.1, 0.3};
+    std::size_t used = 0;
+    double value = 0;
+    try {
+        value = std::stod(text, &used);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || !(value > 0) || !std::isfinite(value)) {
+        throw ConfigError("--symprec must be a positive length in Å or 'auto', got '" + text + "'");
+    }
+    return {value};
+}
+
+std::string render(const Structure& s, const SymmetryOptions& symmetry,
+                   const std::vector<double>& symprecs, bool json, bool asLine,
+                   std::string* warning) {
+    double used = 0;
+    const SpaceGroupInfo sg = spaceGroupAtFirstTolerance(s, symmetry, symprecs, &used);
+    if (sg.number == 0) *warning = sg.failure;
+    if (json) return infoJson(s, sg, used).dump() + "\n";
     if (asLine) return formatLine(s, sg);
-    return formatText(s, sg);
+    return formatText(s, sg, used);
 }
 
 int runInfo(const InfoOptions& options) {
     constexpr std::size_t kBatch = 256;
     const int threads = resolveThreadCount(options.threads);
+    const std::vector<double> symprecs = symprecLadder(options.symprec);
+    std::size_t noGroup = 0;
     ProblemLog problems;
     ProgressLine progress("structures", options.progress);
     std::vector<PendingEntry> batch;
@@ -130,7 +184,8 @@ int runInfo(const InfoOptions& options) {
     auto flush = [&](bool asLine) {
         parallelFor(batch.size(), threads, [&](std::size_t i) {
             try {
-                batch[i].output = render(batch[i].structure, options.symmetry, options.json, asLine);
+                batch[i].output = render(batch[i].structure, options.symmetry, symprecs,
+                                         options.json, asLine, &batch[i].warning);
             } catch (const Error& e) {
                 batch[i].error = e.what();
             }
@@ -142,6 +197,14 @@ int runInfo(const InfoOptions& options) {
                              entry.error);
             } else {
                 std::fputs(entry.output.c_str(), stdout);
+                // The text of a lone structure says it already; lines and JSON warn on stderr.
+                if (!entry.warning.empty()) {
+                    ++noGroup;
+                    if (asLine || options.json) {
+                        std::cerr << "cwb: warning: " << entry.structure.id() << ": "
+                                  << entry.warning << '\n';
+                    }
+                }
             }
         }
         printedAny = printedAny || !batch.empty();
@@ -152,7 +215,7 @@ int runInfo(const InfoOptions& options) {
         [&](Structure&& s, std::size_t index) {
             if (!options.id.empty() && s.id() != options.id) return true;
             ++delivered;
-            batch.push_back({std::move(s), index, {}, {}});
+            batch.push_back({std::move(s), index, {}, {}, {}});
             if (batch.size() >= kBatch) flush(true);
             progress.report({"info", static_cast<std::int64_t>(index + 1), 0, {}});
             return options.id.empty();  // an id names one entry: stop at it
@@ -173,7 +236,9 @@ int runInfo(const InfoOptions& options) {
     }
     if (delivered == 0 && problems.empty()) throw FormatError(options.file, "", "no structure found");
     if (delivered > 1 || !problems.empty()) {
-        std::cerr << "cwb: " << delivered << " structures, " << problems.count() << " skipped\n";
+        std::cerr << "cwb: " << delivered << " structures, " << problems.count() << " skipped";
+        if (noGroup > 0) std::cerr << ", " << noGroup << " without a space group";
+        std::cerr << '\n';
     }
     return problems.empty() ? kExitOk : kExitBadInput;
 }
@@ -186,7 +251,9 @@ void registerInfoCommand(CLI::App& app) {
     cmd->add_option("file", options->file, "CIF, POSCAR, pymatgen/MP/Alexandria JSON, XYZ or folder")
         ->required();
     cmd->add_option("--id", options->id, "Only the entry with this id (material id, block, stem)");
-    cmd->add_option("--symprec", options->symmetry.symprecA, "spglib distance tolerance (Å)")
+    cmd->add_option("--symprec", options->symprec,
+                    "spglib distance tolerance (Å), or 'auto': 0.01, then 0.03, 0.1 and 0.3 Å "
+                    "until a space group is found")
         ->capture_default_str();
     cmd->add_option("--angle-tolerance", options->symmetry.angleToleranceDeg,
                     "spglib angle tolerance (degrees; negative: spglib's default)")
