@@ -108,6 +108,41 @@ private Q_SLOTS:
         QCOMPARE(parseObject(byId.out.trimmed())["formula"].toString(), QString("TiO2"));
         QCOMPARE(runCwb({"info", json, "--id", "nope"}).exitCode, 1);
     }
+    void noSpaceGroupIsSaidWithItsReason() {
+        // O1 written to 8 decimals 3 mÅ off the mirror of P6_3/mmc: twelve atoms in pairs
+        // 3 mÅ apart, which spglib refuses at every tolerance.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("off_mirror.cif");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("data_off_mirror\n_cell_length_a 12.47\n_cell_length_b 12.47\n"
+                   "_cell_length_c 25.99\n_cell_angle_alpha 90\n_cell_angle_beta 90\n"
+                   "_cell_angle_gamma 120\n_symmetry_space_group_name_H-M 'P 63/m m c'\n"
+                   "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n"
+                   "_atom_site_fract_z\nO1 0.16083000 0.32190000 0.25000000\n");
+        file.close();
+        const auto text = runCwb({"info", path});
+        QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("space group   none: spglib found no space group at symprec 0.01") &&
+                     text.out.contains("apart") && !text.out.contains("(0)"),
+                 qPrintable(text.out));
+        const auto json = runCwb({"info", path, "--json"});
+        const QJsonObject j = parseObject(json.out.trimmed());
+        QVERIFY(j["space_group"].isNull());
+        QVERIFY2(j["warning"].toString().startsWith("spglib found no space group at symprec 0.01"),
+                 qPrintable(json.out));
+        QVERIFY2(json.err.contains("warning: off_mirror"), qPrintable(json.err));
+        // auto climbs to 0.3 Å before it gives up, and says so.
+        const auto automatic = runCwb({"info", path, "--json", "--symprec", "auto"});
+        QVERIFY2(parseObject(automatic.out.trimmed())["warning"].toString().contains("symprec 0.3"),
+                 qPrintable(automatic.out));
+        // A group found at a tolerance names it.
+        const auto rutile = runCwb({"info", data("rutile.vasp"), "--json", "--symprec", "auto"});
+        const QJsonObject group = parseObject(rutile.out.trimmed())["space_group"].toObject();
+        QCOMPARE(group["number"].toInt(), 136);
+        QCOMPARE(group["symprec"].toDouble(), 0.01);
+        QCOMPARE(runCwb({"info", path, "--symprec", "loose"}).exitCode, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliInfo)
