@@ -8,7 +8,7 @@
 
 #include "core/error.h"
 #include "core/name_list.h"
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 #include "dataset/resample.h"
 #include "dataset/stored_images.h"
 

@@ -195,7 +195,11 @@ std::vector<std::string> listStructureFiles(const std::string& directory) {
         std::error_code typeError;
         if (!it->is_regular_file(typeError)) continue;
         const StructureFormat format = detectFormat(file.string());
-        if (format == StructureFormat::Unknown || format == StructureFormat::Directory) continue;
+        // A folder's CSV is its property table (id_prop.csv), not a crystal CSV.
+        if (format == StructureFormat::Unknown || format == StructureFormat::Directory ||
+            format == StructureFormat::CdvaeCsv) {
+            continue;
+        }
         files.push_back(file.string());
     }
     std::sort(files.begin(), files.end());

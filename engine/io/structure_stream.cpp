@@ -13,6 +13,7 @@
 #include "io/cif.h"
 #include "io/extxyz.h"
 #include "io/folder_collection.h"
+#include "io/cdvae_csv.h"
 #include "io/json_collection.h"
 #include "io/poscar.h"
 #include "io/pymatgen_json.h"
@@ -49,6 +50,7 @@ StructureFormat formatFromName(const std::string& path) {
     if (endsWith(name, ".cif") || endsWith(name, ".mcif")) return StructureFormat::Cif;
     if (endsWith(name, ".json")) return StructureFormat::PymatgenJson;
     if (endsWith(name, ".xyz") || endsWith(name, ".extxyz")) return StructureFormat::ExtendedXyz;
+    if (endsWith(name, ".csv")) return StructureFormat::CdvaeCsv;
     if (endsWith(name, ".vasp") || endsWith(name, ".poscar")) return StructureFormat::Poscar;
     if (name.rfind("poscar", 0) == 0 || name.rfind("contcar", 0) == 0) {
         return StructureFormat::Poscar;
@@ -172,13 +174,16 @@ std::size_t forEachStructure(const std::string& path, const StructureCallback& o
         }
         case StructureFormat::ExtendedXyz:
             return deliverAll(readExtendedXyz(path), onStructure, stop);
+        case StructureFormat::CdvaeCsv:
+            return forEachCdvaeCsvStructure(path, onStructure, problems, stop);
         case StructureFormat::Unknown:
             break;
     }
     throw FormatError(path, "",
                       "unknown structure format: expected CIF (.cif, .mcif), POSCAR/CONTCAR "
                       "(.vasp, .poscar), pymatgen or Materials Project JSON (.json), extended "
-                      "XYZ (.xyz, .extxyz) or a directory of such files");
+                      "XYZ (.xyz, .extxyz), a crystal CSV with a cif column (.csv) or a "
+                      "directory of such files");
 }
 
 std::vector<Structure> readStructures(const std::string& path, ProblemLog* problems) {
@@ -281,6 +286,7 @@ void writeStructures(const std::string& path, const std::vector<Structure>& stru
         case StructureFormat::ExtendedXyz:
             writeExtendedXyz(path, structures);
             return;
+        case StructureFormat::CdvaeCsv:
         case StructureFormat::Directory:
         case StructureFormat::Unknown:
             break;

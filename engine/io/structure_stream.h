@@ -11,6 +11,9 @@
 ///   `data`); arrays and `entries` are parsed streaming, one document in memory at a time
 /// - `.xyz`, `.extxyz`: extended XYZ with `Lattice="…"` and `Properties=species:S:1:pos:R:3`,
 ///   several frames per file; other numeric key=value pairs of the comment line become properties
+/// - `.csv`: a crystal CSV of the generation benchmarks (CDVAE, MP-20, Perov-5, Carbon-24)
+///   with a `cif` column, `material_id` as id and numeric columns as properties, streamed row
+///   by row (io/cdvae_csv.h)
 /// - a directory: every readable file above in it (sorted by name), plus the CGCNN / seed
 ///   convention of a CSV `id_prop.csv` (or the only `*.csv`) with rows `id,property…` whose
 ///   header names the properties (headerless: `property_0`, …); ids match file stems.
@@ -38,7 +41,7 @@
 namespace cw {
 
 /// The file formats the engine knows.
-enum class StructureFormat { Unknown, Cif, Poscar, PymatgenJson, ExtendedXyz, Directory };
+enum class StructureFormat { Unknown, Cif, Poscar, PymatgenJson, ExtendedXyz, CdvaeCsv, Directory };
 
 /// Format of a path by its name (and for a directory, by being one).
 StructureFormat detectFormat(const std::string& path);

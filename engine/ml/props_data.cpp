@@ -8,7 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 
 namespace cw::ml {
 namespace fs = std::filesystem;

@@ -13,7 +13,7 @@
 #include <set>
 
 #include "core/error.h"
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 #include "dataset/encoding_builder.h"
 #include "encoding/crystens.h"
 #include "io/structure_stream.h"

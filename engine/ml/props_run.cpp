@@ -11,7 +11,7 @@
 #include "core/complete_lines.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 #include "dataset/store.h"
 #include "ml/run_directory.h"
 

@@ -559,6 +559,54 @@ private Q_SLOTS:
                                  cw::writeStructures(file("clash.json"), {clash, clash}));
     }
 
+    void crystalCsvOfTheGenerationBenchmarks() {
+        // Perov-5's own CSV (CDVAE's format): material_id as id, numeric columns as properties,
+        // the bad row named by line and id and skipped; gzip read on the fly.
+        for (const char* name : {"perov_5_head.csv", "perov_5_head.csv.gz"}) {
+            const std::string path = collectionPath(name);
+            QCOMPARE(cw::detectFormat(path), cw::StructureFormat::CdvaeCsv);
+            cw::ProblemLog problems;
+            std::vector<cw::Structure> read;
+            std::vector<std::size_t> indices;
+            cw::forEachStructure(
+                path,
+                [&](cw::Structure&& s, std::size_t index) {
+                    read.push_back(std::move(s));
+                    indices.push_back(index);
+                    return true;
+                },
+                problems);
+            QCOMPARE(read.size(), std::size_t(3));
+            QCOMPARE(read[0].id(), std::string("3961"));
+            QCOMPARE(read[0].reducedFormula(), std::string("TiOsNOF"));
+            QCOMPARE(read[0].size(), std::size_t(5));
+            QCOMPARE(read[0].properties().at("heat_ref"), 1.4383314936574307);
+            QCOMPARE(read[0].properties().at("heat_all"), 1.16);
+            QVERIFY(!read[0].properties().count("formula"));  // text, not a property
+            QCOMPARE(read[1].id(), std::string("11922"));
+            QCOMPARE(read[2].id(), std::string("6694"));
+            QCOMPARE(read[2].properties().size(), std::size_t(4));
+            QCOMPARE(indices, (std::vector<std::size_t>{0, 1, 3}));
+            QCOMPARE(problems.count(), std::size_t(1));
+            const cw::Problem& bad = problems.problems().front();
+            QVERIFY2(bad.where.find(std::string(name) + ":line ") != std::string::npos &&
+                         bad.where.find("(broken-1)") != std::string::npos &&
+                         bad.reason.find("_cell_length_a") != std::string::npos,
+                     (bad.where + ": " + bad.reason).c_str());
+        }
+        // A CSV without a cif column is refused as a whole, naming the column it lacks.
+        QTemporaryDir dir;
+        const std::string plain = dir.filePath("table.csv").toStdString();
+        std::ofstream(plain) << "id,band_gap\nmp-1,0.5\n";
+        cw::ProblemLog problems;
+        try {
+            cw::forEachStructure(plain, [](cw::Structure&&, std::size_t) { return true; }, problems);
+            QFAIL("a CSV without a cif column was read");
+        } catch (const cw::FormatError& e) {
+            QVERIFY2(std::string(e.what()).find("no 'cif' column") != std::string::npos, e.what());
+        }
+    }
+
     void formatsAndLookups() {
         using cw::StructureFormat;
         QCOMPARE(cw::detectFormat("a/b/NaCl.cif"), StructureFormat::Cif);

@@ -13,7 +13,7 @@
 
 #include "core/error.h"
 #include "core/npy.h"
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 #include "dataset/image_set.h"
 #include "tiny_datasets.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 #include "dataset/encoding_builder.h"
 
 namespace cw {

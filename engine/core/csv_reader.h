@@ -1,19 +1,21 @@
 #pragma once
-/// @file A streaming reader of the CSV tables of data sets (manifest.csv, properties.csv):
-/// RFC 4180 records, fields in double quotes may hold commas, newlines and "" for a quote (what
-/// csvField in store.h writes). Streaming, because an ECD manifest can hold millions of rows.
+/// @file A streaming reader of CSV tables (data-set manifests, properties.csv, CDVAE's
+/// crystal CSVs): RFC 4180 records, fields in double quotes may hold commas, newlines and ""
+/// for a quote (what csvField in dataset/store.h writes). Streaming, because an ECD manifest can
+/// hold millions of rows; gzip- and bzip2-compressed files are read on the fly.
 
 #include <cstddef>
-#include <fstream>
 #include <string>
 #include <vector>
+
+#include "core/compressed_input.h"
 
 namespace cw {
 
 /// Reads one record at a time. Not thread-safe.
 class CsvReader {
 public:
-    /// Opens `path`. Throws IoError.
+    /// Opens `path` (plain, gzip or bzip2). Throws IoError.
     explicit CsvReader(const std::string& path);
 
     /// Reads the next record into `fields`; false at the end of the file. Blank lines are
@@ -26,7 +28,7 @@ public:
 
 private:
     std::string m_path;
-    std::ifstream m_in;
+    CompressedIStream m_in;
     std::size_t m_line = 1;
     std::size_t m_recordLine = 0;
 };

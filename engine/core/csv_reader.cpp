@@ -1,12 +1,10 @@
-#include "dataset/csv_reader.h"
+#include "core/csv_reader.h"
 
 #include "core/error.h"
 
 namespace cw {
 
-CsvReader::CsvReader(const std::string& path) : m_path(path), m_in(path, std::ios::binary) {
-    if (!m_in) throw IoError(path, "cannot open for reading");
-}
+CsvReader::CsvReader(const std::string& path) : m_path(path), m_in(path) {}
 
 bool CsvReader::next(std::vector<std::string>& fields) {
     std::streambuf* buf = m_in.rdbuf();
