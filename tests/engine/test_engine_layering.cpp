@@ -22,6 +22,7 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"metrics", {"core", "metrics"}},
     {"plot", {"core", "plot"}},
     {"eval", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval"}},
+    {"crystal_eval", {"core", "crystal", "symmetry", "io", "metrics", "plot", "crystal_eval"}},
     {"ml", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval", "ml"}},
 };
 
