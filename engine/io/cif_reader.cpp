@@ -78,16 +78,21 @@ private:
         return {};
     }
 
-    // gemmi's own check would reject the whole file; here only this block fails.
+    // gemmi's own check would reject the whole file; here only this block fails, and only
+    // when the repeated tag is one the structure is built from. A repeated bibliographic or
+    // formula tag (AMCSD files write _chemical_formula_sum twice) is a warning.
     void checkDuplicateTags() {
         std::vector<std::pair<std::string, int>> seen;
         auto check = [&](const std::string& tag, int line) {
             const std::string lower = gemmi::to_lower(tag);
             for (const auto& [other, otherLine] : seen) {
-                if (other == lower) {
-                    fail(line, "duplicate tag " + tag + " (first at line " +
-                                   std::to_string(otherLine) + ")");
-                }
+                if (other != lower) continue;
+                const std::string where = "duplicate tag " + tag + " (first at line " +
+                                          std::to_string(otherLine) + ")";
+                if (buildsTheStructure(lower)) fail(line, where);
+                m_warnings.push_back(where + " at line " + std::to_string(line) +
+                                     ": not used to build the structure, ignored");
+                return;
             }
             seen.emplace_back(lower, line);
         };
@@ -101,8 +106,17 @@ private:
         }
     }
 
+    static bool buildsTheStructure(const std::string& lowerTag) {
+        for (const char* prefix : {"_cell", "_atom_site", "_symmetry", "_space_group",
+                                   "_parent_space_group"}) {
+            if (lowerTag.rfind(prefix, 0) == 0) return true;
+        }
+        return false;
+    }
+
     CifBlockInfo readInfo() const {
         CifBlockInfo info;
+        info.warnings = m_warnings;
         info.blockName = m_block.name;
         info.declaredHermannMauguin = firstValue(findTag(m_block, kHermannMauguinTags));
         info.declaredHall = firstValue(findTag(m_block, kHallTags));
@@ -213,11 +227,13 @@ private:
             if (auto z = findAtomicNumber(typeSymbol)) return *z;
             if (auto z = specialSymbol(typeSymbol)) return *z;
             if (auto z = atomicNumberFromLabel(typeSymbol)) return *z;
+            if (auto z = hydrogenIsotope(typeSymbol)) return *z;
             fail(line(), "atom site '" + label + "': unknown element '" + typeSymbol +
                              "' (_atom_site_type_symbol)");
         }
         if (auto z = specialSymbol(label)) return *z;
         if (auto z = atomicNumberFromLabel(label)) return *z;
+        if (auto z = hydrogenIsotope(label)) return *z;
         fail(line(), "atom site '" + label +
                          "': unknown element (no _atom_site_type_symbol, and the label does not "
                          "start with an element symbol)");
@@ -568,6 +584,7 @@ private:
     std::string_view m_text;
     gcif::Block& m_block;
     double m_mergeToleranceA;
+    std::vector<std::string> m_warnings;  ///< found before the block info exists
 };
 
 gcif::Document parseDocument(const std::string& text, const std::string& sourceName) {

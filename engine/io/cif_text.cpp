@@ -184,4 +184,11 @@ std::optional<int> specialSymbol(const std::string& symbol) {
     return std::nullopt;
 }
 
+std::optional<int> hydrogenIsotope(const std::string& symbol) {
+    // Called only after the element lookups failed: Dy, Ds, Db have been tried. Not T: a
+    // zeolite's "T1" is a tetrahedral (Si/Al) site, not tritium.
+    if (symbol.empty() || symbol[0] != 'D') return std::nullopt;
+    return 1;
+}
+
 }  // namespace cw::cif_text

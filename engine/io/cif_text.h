@@ -68,5 +68,8 @@ std::string shortNumber(double value);
 int integerOr(const std::string& text, int fallback);
 /// Special labels and type symbols that pymatgen also understands (water, deuterium).
 std::optional<int> specialSymbol(const std::string& symbol);
+/// Deuterium written as a label or type that starts with D and names no element ("D1", "Dw",
+/// "DWH1", "D0"): hydrogen (Z = 1), as pymatgen reads it.
+std::optional<int> hydrogenIsotope(const std::string& symbol);
 
 }  // namespace cw::cif_text

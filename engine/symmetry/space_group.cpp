@@ -29,17 +29,30 @@ struct AnalysisCell {
     std::vector<int> firstSiteOfAtom;  ///< per spglib atom: the first input site on it
 };
 
-AnalysisCell analysisCell(const Structure& structure) {
+AnalysisCell analysisCell(const Structure& structure, double symprecA) {
     AnalysisCell result;
     const std::size_t n = structure.size();
-    // Union of sites that share a position (the first site of a group represents it).
+    // Union of sites that share a position (the first site of a group represents it). Two
+    // partly occupied sites closer than symprec are one disordered position too: files written
+    // to four decimals put the alternatives of a split hydrogen 1–3 mÅ apart.
     std::vector<std::size_t> group(n);
     for (std::size_t i = 0; i < n; ++i) group[i] = i;
+    auto root = [&](std::size_t i) {
+        while (group[i] != i) i = group[i] = group[group[i]];
+        return i;
+    };
     const PeriodicNearTest near(structure.lattice());
-    for (const auto& [i, j] : closeSitePairs(structure.sites(), near, kSharedPositionA)) {
-        group[j] = group[i];
-        while (group[group[j]] != group[j]) group[j] = group[group[j]];
+    const double widest = std::max(kSharedPositionA, symprecA);
+    for (const auto& [i, j] : closeSitePairs(structure.sites(), near, widest)) {
+        const bool partial = structure.site(i).occupancy < 1 - 1e-6 ||
+                             structure.site(j).occupancy < 1 - 1e-6;
+        if (!partial && !near(structure.site(i).frac, structure.site(j).frac, kSharedPositionA)) {
+            continue;
+        }
+        const std::size_t a = root(i), b = root(j);
+        group[std::max(a, b)] = std::min(a, b);  // the first site of a group stays its root
     }
+    for (std::size_t i = 0; i < n; ++i) group[i] = root(i);
     std::map<std::size_t, std::vector<std::pair<int, long>>> content;  // group → (Z, occ·10⁴)
     for (std::size_t i = 0; i < n; ++i) {
         const Site& site = structure.site(i);
@@ -105,7 +118,7 @@ std::string noGroupReason(const Structure& structure, const SymmetryOptions& opt
 SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptions& options) {
     detail::checkOptions(options);
     detail::toSpglibCell(structure);  // throws its clear error for no sites or NaN coordinates
-    AnalysisCell analysed = analysisCell(structure);
+    AnalysisCell analysed = analysisCell(structure, options.symprecA);
     detail::SpglibCell& cell = analysed.cell;
     const detail::DatasetPtr dataset(
         spgat_get_dataset(cell.lattice, cell.positionArray(), cell.types.data(), cell.count,
