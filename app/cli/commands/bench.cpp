@@ -180,6 +180,7 @@ void registerBenchCommand(CLI::App& app) {
     setAction(ecd, [o] { return runBenchEcd(*o); });
     addBenchEncodeCommand(*bench);
     addBenchDiffusionCommand(*bench);
+    addBenchCrystalsCommand(*bench);
 }
 
 }  // namespace cw::cli

@@ -34,12 +34,14 @@ void registerDiffusionCommand(CLI::App& app);  // commands/diffusion.cpp: cwb di
 void registerBenchCommand(CLI::App& app);  // commands/bench.cpp: cwb bench ecd
 void addBenchEncodeCommand(CLI::App& bench);  // commands/bench_encode.cpp: cwb bench encode
 void addBenchDiffusionCommand(CLI::App& bench);  // commands/bench_diffusion.cpp: cwb bench diffusion
+void addBenchCrystalsCommand(CLI::App& bench);  // commands/bench_crystals.cpp: cwb bench crystals
 void registerEvalCommand(CLI::App& app);  // commands/eval.cpp: cwb eval count|ks|fid|report
 void addEvalCountCommand(CLI::App& eval);  // commands/eval_count.cpp: cwb eval count
 void addEvalKsCommand(CLI::App& eval);  // commands/eval_ks.cpp: cwb eval ks
 void addEvalFidCommand(CLI::App& eval);  // commands/eval_fid.cpp: cwb eval fid
 void addEvalReportCommand(CLI::App& eval);  // commands/eval_report.cpp: cwb eval report
 void addEvalEncoderCommand(CLI::App& eval);  // commands/eval_encoder.cpp: cwb eval encoder
+void addEvalCrystalsCommand(CLI::App& eval);  // commands/eval_crystals.cpp: cwb eval crystals
 void registerPropsCommand(CLI::App& app);  // commands/props.cpp: cwb props train|predict|report
 
 }  // namespace cw::cli

@@ -1,0 +1,168 @@
+// cwb eval crystals: generated crystals judged as the crystal-generation field judges them
+// (docs/spec/crystal-generation.md): validity, uniqueness, novelty, coverage, property
+// statistics and space groups, as a printed table, report.json and a folder of files.
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands/command.h"
+#include "core/error.h"
+#include "crystal_eval/crystal_report.h"
+#include "crystal_eval/crystal_report_files.h"
+#include "io/structure_stream.h"
+#include "progress_line.h"
+
+namespace cw::cli {
+namespace {
+
+struct CrystalsOptions {
+    std::string generated, reference, training, dataset, out;
+    int threads = 0;
+    std::size_t sampleSize = 1000;
+    std::uint64_t seed = 0;
+    bool noNearest = false;
+    bool json = false;
+    bool progress = false;
+};
+
+/// Every structure of an input; bad entries are reported on stderr and counted.
+std::vector<Structure> readAll(const std::string& path, const std::string& role,
+                               std::size_t* skipped) {
+    ProblemLog problems;
+    std::vector<Structure> structures;
+    forEachStructure(
+        path,
+        [&](Structure&& s, std::size_t) {
+            structures.push_back(std::move(s));
+            return true;
+        },
+        problems);
+    for (const Problem& p : problems.problems()) {
+        std::cerr << "cwb: skipped " << role << " " << p.where << ": " << p.reason << '\n';
+    }
+    *skipped += problems.count();
+    if (structures.empty()) throw FormatError(path, "", "no " + role + " crystal could be read");
+    return structures;
+}
+
+std::string percent(std::size_t count, std::size_t of) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%6.2f %%", of ? 100.0 * double(count) / double(of) : 0.0);
+    return buffer;
+}
+
+void printSummary(const CrystalReport& r, const std::string& dataset) {
+    std::printf("generated %zu, reference %zu, training %zu\n", r.generated, r.reference, r.training);
+    std::printf("structural validity     %s  (%zu)\n", percent(r.structurallyValid, r.generated).c_str(),
+                r.structurallyValid);
+    std::printf("compositional validity  %s  (%zu)\n",
+                percent(r.compositionallyValid, r.generated).c_str(), r.compositionallyValid);
+    std::printf("valid (both + fingerprints) %s  (%zu)\n", percent(r.valid, r.generated).c_str(), r.valid);
+    std::printf("unique                  %s  (%zu)\n", percent(r.unique, r.generated).c_str(), r.unique);
+    if (r.novel) {
+        std::printf("novel                   %s  (%zu)\n", percent(*r.novel, r.generated).c_str(), *r.novel);
+    }
+    if (r.coverage) {
+        std::printf("COV-R                   %6.2f %%\nCOV-P                   %6.2f %%\n",
+                    100 * r.coverage->recall, 100 * r.coverage->precision);
+    }
+    if (r.properties) {
+        std::printf("W1(density)             %.4f g/cm³  (%zu valid drawn)\n", r.properties->densityW1,
+                    r.properties->drawn);
+        std::printf("W1(number of elements)  %.4f\n", r.properties->elementCountW1);
+    }
+    if (!r.propertiesNote.empty()) std::printf("note: %s\n", r.propertiesNote.c_str());
+    const auto rows = publishedRows(dataset);
+    if (!rows.empty()) {
+        std::printf("\npublished (%s; %%):  model  struct  comp  COV-R  COV-P  W(ρ)  W(N_el)\n",
+                    dataset.c_str());
+        for (const PublishedRow& row : rows) {
+            std::printf("  %-16s %7.2f %7.2f %7.2f %7.2f %8.4g %8.4g\n", row.model.c_str(),
+                        row.structural, row.compositional, row.coverageRecall,
+                        row.coveragePrecision, row.densityW1, row.elementsW1);
+        }
+    }
+}
+
+int runCrystals(const CrystalsOptions& o) {
+    std::size_t skipped = 0;
+    const std::vector<Structure> generatedStructures = readAll(o.generated, "generated", &skipped);
+    const std::vector<Structure> reference = readAll(o.reference, "reference", &skipped);
+    std::vector<Structure> training;
+    if (!o.training.empty()) training = readAll(o.training, "training", &skipped);
+
+    std::vector<GeneratedCrystal> generated;
+    for (const Structure& s : generatedStructures) generated.push_back(toGeneratedCrystal(s));
+    CrystalReportOptions options;
+    if (o.dataset.empty()) {
+        options.coverage.reset();
+    } else {
+        options.coverage = coverageCutoffsFor(o.dataset);
+    }
+    options.properties.sampleSize = o.sampleSize;
+    options.properties.seed = o.seed;
+    options.nearestTraining = !o.noNearest;
+    options.threads = o.threads;
+    ProgressLine progress("crystals", o.progress);
+    const CrystalReport report =
+        evaluateGeneratedCrystals(generated, reference, training, options, &progress);
+    progress.finish();
+
+    if (!o.out.empty()) {
+        std::vector<std::optional<Structure>> structures;
+        for (const GeneratedCrystal& c : generated) {
+            try {
+                structures.emplace_back(toStructure(c));
+            } catch (const Error&) {
+                structures.emplace_back();
+            }
+        }
+        writeCrystalReport(o.out, report, structures, reference, o.dataset);
+    }
+    if (o.json) {
+        std::fputs(crystalReportJson(report, o.dataset).c_str(), stdout);
+    } else {
+        printSummary(report, o.dataset);
+        if (o.dataset.empty()) {
+            std::printf("no coverage: name the data set (--dataset mp20|perov5|carbon24) for its cutoffs\n");
+        }
+        if (!o.out.empty()) std::printf("written to %s\n", o.out.c_str());
+    }
+    std::fflush(stdout);
+    return skipped ? kExitBadInput : kExitOk;
+}
+
+}  // namespace
+
+void addEvalCrystalsCommand(CLI::App& eval) {
+    auto o = std::make_shared<CrystalsOptions>();
+    CLI::App* cmd = eval.add_subcommand(
+        "crystals",
+        "Generated crystals as the field judges them: validity, uniqueness, novelty, coverage, "
+        "property statistics");
+    cmd->add_option("generated", o->generated,
+                    "Generated crystals: a folder of CIF/POSCAR files, a collection (MP/Alexandria "
+                    "JSON, a CDVAE CSV with a cif column), extended XYZ")
+        ->required();
+    cmd->add_option("--reference", o->reference, "The reference (test) set, in the same formats")
+        ->required();
+    cmd->add_option("--training", o->training,
+                    "The training set: novelty and each crystal's nearest training crystal");
+    cmd->add_option("--dataset", o->dataset,
+                    "The benchmark whose coverage cutoffs and published rows apply")
+        ->check(CLI::IsMember({"mp20", "perov5", "carbon24"}));
+    cmd->add_option("--out", o->out,
+                    "Folder for report.json, crystals.csv, valid/ unique/ novel/ CIFs and figures");
+    cmd->add_option("--sample-size", o->sampleSize,
+                    "Valid crystals drawn for the property statistics (0: all; the field: 1000)")
+        ->capture_default_str();
+    cmd->add_option("--seed", o->seed, "Seed of that draw")->capture_default_str();
+    cmd->add_flag("--no-nearest", o->noNearest,
+                  "Skip each crystal's nearest training crystal (novelty is still computed)");
+    cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)")->capture_default_str();
+    cmd->add_flag("--json", o->json, "Print report.json instead of the table");
+    cmd->add_flag("--progress", o->progress, "Progress line even when stderr is not a terminal");
+    setAction(cmd, [o] { return runCrystals(*o); });
+}
+
+}  // namespace cw::cli
