@@ -11,39 +11,62 @@ namespace {
 
 using Vector = std::vector<double>;
 
-/// The vectors of `crystals` with both fingerprints, by pointer, and their indices.
+/// The fingerprints of the crystals that have both, as two contiguous row-major matrices (one
+/// row per crystal), and the crystals' indices.
 struct Usable {
-    std::vector<const Vector*> structure, composition;
+    std::vector<double> structure, composition;
+    std::size_t structureWidth = 0, compositionWidth = 0;
     std::vector<std::size_t> index;
+    std::size_t rows() const { return index.size(); }
 };
 
 Usable usable(const std::vector<CoverageFingerprints>& crystals) {
     Usable out;
     for (std::size_t i = 0; i < crystals.size(); ++i) {
         if (!crystals[i].complete()) continue;
-        out.structure.push_back(&*crystals[i].structure);
-        out.composition.push_back(&*crystals[i].composition);
+        const Vector& s = *crystals[i].structure;
+        const Vector& c = *crystals[i].composition;
+        if (out.index.empty()) {
+            out.structureWidth = s.size();
+            out.compositionWidth = c.size();
+        }
+        if (s.size() != out.structureWidth || c.size() != out.compositionWidth) {
+            throw ValueError("fingerprints of different lengths cannot be compared (crystal " +
+                             std::to_string(i) + ")");
+        }
+        out.structure.insert(out.structure.end(), s.begin(), s.end());
+        out.composition.insert(out.composition.end(), c.begin(), c.end());
         out.index.push_back(i);
     }
     return out;
 }
 
-double distance(const Vector& a, const Vector& b) {
-    if (a.size() != b.size()) {
-        throw ValueError("fingerprints of different lengths (" + std::to_string(a.size()) +
-                         " and " + std::to_string(b.size()) + ") cannot be compared");
-    }
+/// Squared distance of two rows, or a value above `bound` as soon as the partial sum passes it:
+/// most pairs are far apart, so the nearest-neighbour search reads a few components of them.
+double squaredDistanceBelow(const double* a, const double* b, std::size_t width, double bound) {
     double sum = 0;
-    for (std::size_t k = 0; k < a.size(); ++k) sum += (a[k] - b[k]) * (a[k] - b[k]);
-    return std::sqrt(sum);
+    std::size_t k = 0;
+    for (; k + 8 <= width; k += 8) {
+        for (std::size_t j = k; j < k + 8; ++j) sum += (a[j] - b[j]) * (a[j] - b[j]);
+        if (sum > bound) return sum;
+    }
+    for (; k < width; ++k) sum += (a[k] - b[k]) * (a[k] - b[k]);
+    return sum;
 }
 
-/// For each vector of `from`, the smallest distance to any vector of `to`.
-std::vector<double> nearest(const std::vector<const Vector*>& from,
-                            const std::vector<const Vector*>& to, int threads) {
-    std::vector<double> out(from.size(), std::numeric_limits<double>::infinity());
-    parallelFor(from.size(), threads, [&](std::size_t i) {
-        for (const Vector* other : to) out[i] = std::min(out[i], distance(*from[i], *other));
+/// For each row of `from`, the smallest Euclidean distance to any row of `to`.
+std::vector<double> nearest(const std::vector<double>& from, const std::vector<double>& to,
+                            std::size_t width, int threads) {
+    const std::size_t rowsFrom = width ? from.size() / width : 0;
+    const std::size_t rowsTo = width ? to.size() / width : 0;
+    std::vector<double> out(rowsFrom, std::numeric_limits<double>::infinity());
+    parallelFor(rowsFrom, threads, [&](std::size_t i) {
+        double best = std::numeric_limits<double>::infinity();
+        const double* a = from.data() + i * width;
+        for (std::size_t j = 0; j < rowsTo; ++j) {
+            best = std::min(best, squaredDistanceBelow(a, to.data() + j * width, width, best));
+        }
+        out[i] = std::sqrt(best);
     });
     return out;
 }
@@ -63,6 +86,10 @@ CoverageResult computeCoverage(const std::vector<CoverageFingerprints>& generate
                                const CoverageCutoffs& cutoffs, int threads) {
     if (reference.empty()) throw ValueError("coverage needs a reference set with crystals");
     const Usable g = usable(generated), t = usable(reference);
+    if (g.rows() && t.rows() &&
+        (g.structureWidth != t.structureWidth || g.compositionWidth != t.compositionWidth)) {
+        throw ValueError("generated and reference fingerprints have different lengths");
+    }
     CoverageResult result;
     result.generatedWithFingerprints = g.index.size();
     result.referenceWithFingerprints = t.index.size();
@@ -73,16 +100,19 @@ CoverageResult computeCoverage(const std::vector<CoverageFingerprints>& generate
     if (g.index.empty() || t.index.empty()) return result;
 
     // Recall: each reference crystal's nearest generated ones, structure and composition apart.
-    const std::vector<double> recallS = nearest(t.structure, g.structure, threads);
-    const std::vector<double> recallC = nearest(t.composition, g.composition, threads);
+    const std::vector<double> recallS = nearest(t.structure, g.structure, g.structureWidth, threads);
+    const std::vector<double> recallC =
+        nearest(t.composition, g.composition, g.compositionWidth, threads);
     std::size_t covered = 0;
     for (std::size_t i = 0; i < recallS.size(); ++i) {
         covered += recallS[i] <= cutoffs.structure && recallC[i] <= cutoffs.composition;
     }
     result.recall = double(covered) / double(reference.size());
 
-    const std::vector<double> precisionS = nearest(g.structure, t.structure, threads);
-    const std::vector<double> precisionC = nearest(g.composition, t.composition, threads);
+    const std::vector<double> precisionS =
+        nearest(g.structure, t.structure, g.structureWidth, threads);
+    const std::vector<double> precisionC =
+        nearest(g.composition, t.composition, g.compositionWidth, threads);
     std::size_t near = 0;
     for (std::size_t i = 0; i < g.index.size(); ++i) {
         const std::size_t crystal = g.index[i];

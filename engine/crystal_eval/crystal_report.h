@@ -21,6 +21,10 @@
 
 namespace cw {
 
+/// At most this many reference crystals (evenly spaced) go into the reference space-group
+/// histogram.
+inline constexpr std::size_t kReferenceSpaceGroupSample = 5000;
+
 struct CrystalReportOptions {
     /// Coverage cutoffs; coverageCutoffsFor("mp20" | "perov5" | "carbon24"). nullopt: no
     /// coverage (a data set of another kind has no published cutoffs).
@@ -60,6 +64,9 @@ struct CrystalReport {
     std::optional<PropertyDistances> properties;  ///< nullopt without a valid crystal
     std::string propertiesNote;                   ///< why properties are missing
     std::map<int, std::size_t> generatedSpaceGroups, referenceSpaceGroups;  ///< 0 = none
+    /// Reference crystals in referenceSpaceGroups: all, or every k-th of a set larger than
+    /// kReferenceSpaceGroupSample.
+    std::size_t referenceSpaceGroupSample = 0;
     std::vector<CrystalVerdict> crystals;
     std::map<std::string, double> stageSeconds;  ///< wall time of each stage
     bool cancelled = false;

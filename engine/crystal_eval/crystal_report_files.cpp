@@ -204,7 +204,8 @@ std::string crystalReportJson(const CrystalReport& r, const std::string& dataset
         return out;
     };
     j["space_groups"] = {{"generated", histogram(r.generatedSpaceGroups)},
-                         {"reference", histogram(r.referenceSpaceGroups)}};
+                         {"reference", histogram(r.referenceSpaceGroups)},
+                         {"reference_analysed", r.referenceSpaceGroupSample}};
     j["seconds"] = r.stageSeconds;
     j["dataset"] = dataset;
     nlohmann::json published = nlohmann::json::array();
