@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "jobs/evaluation_data.h"
 #include "main_window.h"
+#include "panels/crystals_panel.h"
 #include "panels/crystens_panel.h"
 #include "panels/slice_panel.h"
 #include "panels/structure_panel.h"
@@ -97,6 +98,13 @@ int main(int argc, char** argv) {
     QCommandLineOption select(
         "select", "Select sites in the Structure panel (and light them up in the 3D view): "
         "indices and element symbols, e.g. 0,3 or Fe.", "SITES");
+    QCommandLineOption crystals(
+        "crystals",
+        "Judge generated crystals against a reference set (and a training set, for a benchmark: "
+        "perov5, carbon24, mp20) in the Crystals panel and open the first crystal (with "
+        "--screenshot: once it has finished).",
+        "GENERATED,REFERENCE[,TRAINING[,DATASET]]");
+    parser.addOption(crystals);
     parser.addOption(select);
     parser.addOption(cells);
     parser.addOption(evaluate);
@@ -151,6 +159,16 @@ int main(int argc, char** argv) {
                      qPrintable(parser.value(propsRun)));
         return 2;
     }
+    QStringList crystalInputs;
+    if (parser.isSet(crystals)) {
+        crystalInputs = parser.value(crystals).split(',');
+        if (crystalInputs.size() < 2 || crystalInputs.size() > 4 || crystalInputs[0].isEmpty() ||
+            crystalInputs[1].isEmpty()) {
+            std::fprintf(stderr, "crystal-workbench: --crystals expects GENERATED,REFERENCE[,TRAINING[,DATASET]]\n");
+            return 2;
+        }
+        while (crystalInputs.size() < 4) crystalInputs << QString();
+    }
     cw::EvaluationRequest evaluation;
     if (parser.isSet(evaluate)) {
         const QStringList paths = parser.value(evaluate).split(',');
@@ -184,6 +202,14 @@ int main(int argc, char** argv) {
     if (parser.isSet(evaluate)) {
         evaluator->setErrorDialogs(!batch);
         evaluator->startEvaluation(evaluation);
+    }
+    cw::CrystalsPanel* crystalsPanel = window.crystalsPanel();
+    if (parser.isSet(crystals)) {
+        window.showCrystalsPanel();
+        crystalsPanel->setInputs(crystalInputs[0], crystalInputs[1], crystalInputs[2], crystalInputs[3]);
+        QObject::connect(crystalsPanel, &cw::CrystalsPanel::reportFinished, crystalsPanel,
+                         [crystalsPanel] { crystalsPanel->activateRow(0); });
+        crystalsPanel->start();
     }
 
     if (parser.isSet(exportFigures)) {
@@ -219,7 +245,17 @@ int main(int argc, char** argv) {
             const bool saved = window.grab().save(path);
             QApplication::exit(saved && opened && !*failed ? 0 : 1);
         };
-        if (parser.isSet(evaluate)) {
+        if (parser.isSet(crystals)) {
+            QObject::connect(crystalsPanel, &cw::CrystalsPanel::message, crystalsPanel,
+                             [&window, failed, shoot](const QString& message) {
+                                 std::fprintf(stderr, "crystal-workbench: %s\n", qPrintable(message));
+                                 if (!message.startsWith("Crystal report failed")) return;
+                                 *failed = true;
+                                 QTimer::singleShot(0, &window, shoot);
+                             });
+            QObject::connect(crystalsPanel, &cw::CrystalsPanel::reportFinished, &window,
+                             [&window, shoot] { QTimer::singleShot(1500, &window, shoot); });
+        } else if (parser.isSet(evaluate)) {
             QObject::connect(evaluator, &cw::EvaluationController::errorReported, evaluator,
                              [failed](const QString& message) {
                                  std::fprintf(stderr, "crystal-workbench: %s\n",

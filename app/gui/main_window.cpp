@@ -19,6 +19,7 @@
 #include "core/error.h"
 #include "panels/collection_browser.h"
 #include "panels/crystens_panel.h"
+#include "panels/crystals_panel.h"
 #include "panels/gallery_panel.h"
 #include "panels/log_panel.h"
 #include "panels/loss_chart.h"
@@ -35,7 +36,7 @@ namespace cw {
 
 namespace {
 // Bump when the docks change, so that an old saved layout is not applied to new docks.
-constexpr int kLayoutVersion = 5;
+constexpr int kLayoutVersion = 6;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -52,6 +53,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_metricsPanel(new MetricsPanel),
       m_galleryPanel(new GalleryPanel),
       m_propertiesPanel(new PropertiesPanel),
+      m_crystalsPanel(new CrystalsPanel),
       m_files(new FileController(m_collectionBrowser, this, this)),
       m_training(new TrainingController(m_runsPanel, m_lossChart, m_samplesPanel, this, this)),
       m_evaluation(
@@ -98,6 +100,9 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_evaluation, &EvaluationController::infoReported, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
     connect(m_evaluation, &EvaluationController::warningReported, m_logPanel, &LogPanel::warning);
+    // A generated crystal (or its nearest training crystal) opens like any other file.
+    connect(m_crystalsPanel, &CrystalsPanel::structureActivated, this, &MainWindow::showStructure);
+    connect(m_crystalsPanel, &CrystalsPanel::message, m_logPanel, &LogPanel::info);
     connect(m_evaluation, &EvaluationController::errorReported, m_logPanel, &LogPanel::error);
     connect(m_evaluation, &EvaluationController::errorReported, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
@@ -156,6 +161,8 @@ void MainWindow::buildDocks() {
     QDockWidget* properties =
         dock(m_propertiesPanel, "Properties", "propertiesDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(crysTens, properties);
+    QDockWidget* crystals = dock(m_crystalsPanel, "Crystals", "crystalsDock", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(crysTens, crystals);
     for (QDockWidget* front : {crysTens, collection, slice}) front->raise();
     // Again once the tabs exist: tabifying re-divides the right column.
     resizeDocks({structure, slice}, {360, 500}, Qt::Vertical);
@@ -315,6 +322,13 @@ void MainWindow::showEvaluationPanels() {
 
 void MainWindow::showPropertiesPanel() {
     if (auto* d = findChild<QDockWidget*>("propertiesDock")) {
+        d->show();
+        d->raise();
+    }
+}
+
+void MainWindow::showCrystalsPanel() {
+    if (auto* d = findChild<QDockWidget*>("crystalsDock")) {
         d->show();
         d->raise();
     }

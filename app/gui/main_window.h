@@ -16,6 +16,7 @@ namespace cw {
 class CollectionBrowser;
 class CrystalView;
 class CrysTensPanel;
+class CrystalsPanel;
 class EvaluationController;
 class FileController;
 class GalleryPanel;
@@ -57,6 +58,7 @@ public:
     GalleryPanel* galleryPanel() const { return m_galleryPanel; }
     EvaluationController* evaluationController() const { return m_evaluation; }
     PropertiesPanel* propertiesPanel() const { return m_propertiesPanel; }
+    CrystalsPanel* crystalsPanel() const { return m_crystalsPanel; }
 
     /// Lists the training runs of `dir` and brings the Runs, Loss and Samples docks to front.
     void openWorkspace(const QString& dir);
@@ -66,6 +68,8 @@ public:
     void showEvaluationPanels();
     /// Brings the Properties dock to the front of its tab group.
     void showPropertiesPanel();
+    /// Brings the Crystals dock to the front of its tab group.
+    void showCrystalsPanel();
     /// Shows a property-prediction run in the Properties panel (front); false if it is none.
     bool openPropertyRun(const QString& dir);
 
@@ -94,6 +98,7 @@ private:
     MetricsPanel* m_metricsPanel;
     GalleryPanel* m_galleryPanel;
     PropertiesPanel* m_propertiesPanel;
+    CrystalsPanel* m_crystalsPanel;
     FileController* m_files;
     TrainingController* m_training;
     EvaluationController* m_evaluation;

@@ -1,0 +1,101 @@
+#include "jobs/crystal_report_worker.h"
+
+#include <exception>
+
+#include "core/error.h"
+#include "crystal_eval/coverage.h"
+#include "io/structure_stream.h"
+#include "jobs/throttled_progress.h"
+
+namespace cw {
+namespace {
+
+std::vector<Structure> readInput(const QString& path, const char* role, CrystalReportData& data,
+                                 const std::stop_token& stop) {
+    std::vector<Structure> structures;
+    ProblemLog problems;
+    forEachStructure(
+        path.toStdString(),
+        [&](Structure&& s, std::size_t) {
+            structures.push_back(std::move(s));
+            return true;
+        },
+        problems, stop);
+    data.skipped += qint64(problems.count());
+    for (const Problem& p : problems.problems()) {
+        if (data.problems.size() < 20) {
+            data.problems << QString("%1: %2").arg(QString::fromStdString(p.where),
+                                                   QString::fromStdString(p.reason));
+        }
+    }
+    if (structures.empty() && !stop.stop_requested()) {
+        throw FormatError(path.toStdString(), "", std::string("no ") + role + " crystal could be read");
+    }
+    return structures;
+}
+
+}  // namespace
+
+const Structure* CrystalReportData::trainingCrystal(const std::string& id) const {
+    for (const Structure& s : training) {
+        if (s.id() == id) return &s;
+    }
+    return nullptr;
+}
+
+CrystalReportWorker::CrystalReportWorker(CrystalReportRequest request, QObject* parent)
+    : QObject(parent), m_request(std::move(request)) {
+    qRegisterMetaType<std::shared_ptr<const cw::CrystalReportData>>();
+}
+
+void CrystalReportWorker::run() {
+    ThrottledProgressSink sink([this](const ProgressEvent& event) {
+        Q_EMIT progress(QString::fromStdString(event.stage), event.step, event.total);
+    });
+    const std::stop_token stop = m_stop.get_token();
+    try {
+        auto data = std::make_shared<CrystalReportData>();
+        data->request = m_request;
+        Q_EMIT progress("reading", 0, 0);
+        const std::vector<Structure> generated = readInput(m_request.generated, "generated", *data, stop);
+        data->reference = readInput(m_request.reference, "reference", *data, stop);
+        if (!m_request.training.isEmpty()) {
+            data->training = readInput(m_request.training, "training", *data, stop);
+        }
+        if (stop.stop_requested()) {
+            Q_EMIT cancelled();
+            return;
+        }
+        std::vector<GeneratedCrystal> crystals;
+        for (const Structure& s : generated) crystals.push_back(toGeneratedCrystal(s));
+        CrystalReportOptions options;
+        options.threads = m_request.threads;
+        if (m_request.dataset.isEmpty()) {
+            options.coverage.reset();
+        } else {
+            options.coverage = coverageCutoffsFor(m_request.dataset.toStdString());
+        }
+        data->report = evaluateGeneratedCrystals(crystals, data->reference, data->training,
+                                                 options, &sink, stop);
+        sink.flush();
+        if (data->report.cancelled) {
+            Q_EMIT cancelled();
+            return;
+        }
+        for (const GeneratedCrystal& c : crystals) {
+            try {
+                data->generated.emplace_back(toStructure(c));
+            } catch (const Error&) {
+                data->generated.emplace_back();
+            }
+        }
+        Q_EMIT finished(std::move(data));
+    } catch (const std::exception& e) {
+        sink.flush();
+        Q_EMIT failed(QString::fromUtf8(e.what()));
+    } catch (...) {
+        Q_EMIT failed("the crystal report stopped with an unknown error");
+    }
+}
+
+}  // namespace cw

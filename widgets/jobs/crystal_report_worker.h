@@ -1,0 +1,64 @@
+#pragma once
+// Judges generated crystals off the GUI thread: a QObject moved to a QThread reads the
+// generated, reference and training sets and runs evaluateGeneratedCrystals on them, with
+// throttled queued progress and a thread-safe cancel (a std::stop_source).
+
+#include <QObject>
+#include <QString>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <vector>
+
+#include "crystal/structure.h"
+#include "crystal_eval/crystal_report.h"
+
+namespace cw {
+
+/// What to judge: three inputs any structure reader takes, and the benchmark's name.
+struct CrystalReportRequest {
+    QString generated, reference, training;  ///< training may be empty
+    QString dataset;                         ///< "perov5", "carbon24", "mp20" or "" (no coverage)
+    int threads = 0;
+};
+
+/// The finished report with the crystals behind it, so that a row opens its crystal.
+struct CrystalReportData {
+    CrystalReportRequest request;
+    CrystalReport report;
+    std::vector<std::optional<Structure>> generated;  ///< per report row; nullopt: no cell
+    std::vector<Structure> reference;
+    std::vector<Structure> training;
+    qint64 skipped = 0;  ///< unreadable entries of the three inputs
+    QStringList problems;  ///< the first of them, "file:entry N: reason"
+
+    /// The training crystal with `id`, if any.
+    const Structure* trainingCrystal(const std::string& id) const;
+};
+
+class CrystalReportWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit CrystalReportWorker(CrystalReportRequest request, QObject* parent = nullptr);
+
+    /// Stops at the engine's next check (thread-safe); run() then emits cancelled().
+    void requestCancel() { m_stop.request_stop(); }
+
+public Q_SLOTS:
+    /// Reads and judges; emits exactly one of finished(), cancelled() and failed(). Never throws.
+    void run();
+
+Q_SIGNALS:
+    void progress(const QString& stage, qint64 done, qint64 total);
+    void finished(std::shared_ptr<const cw::CrystalReportData> data);
+    void cancelled();
+    void failed(const QString& message);
+
+private:
+    CrystalReportRequest m_request;
+    std::stop_source m_stop;
+};
+
+}  // namespace cw
+
+Q_DECLARE_METATYPE(std::shared_ptr<const cw::CrystalReportData>)
