@@ -6,8 +6,12 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 
 #include "cli_runner.h"
+#include "core/npy.h"
+#include "encoding/crystens.h"
+#include "io/structure_stream.h"
 #include "test_paths.h"
 
 using cw::test::runCwb;
@@ -47,6 +51,43 @@ private Q_SLOTS:
         QVERIFY2(table.out.contains("structural validity") && table.out.contains("CDVAE") &&
                      table.out.contains("COV-R"),
                  qPrintable(table.out));
+    }
+
+    void imagesAreDecodedFirst() {
+        // The three crystals as a stacked samples.npy of normalised CrysTens tensors (what a
+        // diffusion run samples), plus one NaN image (a diverged sampler's): decoded, they are
+        // the training crystals again; the NaN one is an invalid crystal, not a skipped one.
+        const std::vector<cw::Structure> crystals =
+            cw::readStructures(perovHead().toStdString());
+        std::vector<float> stack;
+        for (const cw::Structure& s : crystals) {
+            const std::vector<float> planes = cw::crysTensToChannelsFirst(cw::encodeCrysTens(s));
+            stack.insert(stack.end(), planes.begin(), planes.end());
+        }
+        stack.resize(stack.size() + 4 * 64 * 64, std::nanf(""));
+        QTemporaryDir dir;
+        const std::string samples = dir.filePath("samples.npy").toStdString();
+        cw::writeNpy(samples, stack, {4, 4, 64, 64});
+        const auto r = runCwb({"eval", "crystals", dir.path(), "--reference", perovHead(),
+                               "--training", perovHead(), "--json"});
+        QVERIFY2(r.exitCode == 1, qPrintable(r.err));  // the CSV's broken row
+        QVERIFY2(r.err.contains("sample-00003 cannot be decoded"), qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        QCOMPARE(j["generated"].toInt(), 4);
+        QCOMPARE(j["structural_validity"].toObject()["count"].toInt(), 3);
+        QCOMPARE(j["novel"].toObject()["count"].toInt(), 0);  // each is its training crystal
+        // A crystens data set of the same file works as the generated set too.
+        const QString data = dir.filePath("data");
+        const auto build = runCwb({"crystens", "build", perovHead(), "--out", data});
+        QVERIFY2(build.exitCode <= 1, qPrintable(build.err));
+        const auto fromSet = runCwb({"eval", "crystals", data, "--reference", perovHead(), "--json"});
+        QCOMPARE(QJsonDocument::fromJson(fromSet.out.toUtf8()).object()["generated"].toInt(), 3);
+        // Images of another shape are refused with the shape.
+        cw::writeNpy(samples, std::vector<float>(2 * 3 * 64 * 64, 0.5f), {2, 3, 64, 64});
+        const auto wrong = runCwb({"eval", "crystals", QString::fromStdString(samples), "--reference",
+                                   perovHead()});
+        QCOMPARE(wrong.exitCode, 1);
+        QVERIFY2(wrong.err.contains("2 × 3 × 64 × 64"), qPrintable(wrong.err));
     }
 
     void usageErrors() {

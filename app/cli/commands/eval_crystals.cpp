@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/command.h"
+#include "commands/crystal_images.h"
 #include "core/error.h"
 #include "crystal_eval/crystal_report.h"
 #include "crystal_eval/crystal_report_files.h"
@@ -23,6 +24,7 @@ struct CrystalsOptions {
     bool noNearest = false;
     bool json = false;
     bool progress = false;
+    ImageDecodeSettings decode;
 };
 
 /// Every structure of an input; bad entries are reported on stderr and counted.
@@ -85,14 +87,38 @@ void printSummary(const CrystalReport& r, const std::string& dataset) {
 }
 
 int runCrystals(const CrystalsOptions& o) {
-    std::size_t skipped = 0;
-    const std::vector<Structure> generatedStructures = readAll(o.generated, "generated", &skipped);
-    const std::vector<Structure> reference = readAll(o.reference, "reference", &skipped);
-    std::vector<Structure> training;
-    if (!o.training.empty()) training = readAll(o.training, "training", &skipped);
-
+    std::size_t skipped = 0, undecodable = 0;
     std::vector<GeneratedCrystal> generated;
-    for (const Structure& s : generatedStructures) generated.push_back(toGeneratedCrystal(s));
+    if (auto images = readCrystalImages(o.generated, o.decode, &undecodable)) {
+        generated = std::move(*images);
+    } else {
+        for (const Structure& s : readAll(o.generated, "generated", &skipped)) {
+            generated.push_back(toGeneratedCrystal(s));
+        }
+    }
+    // A reference or training set given as a data set is its crystals through encode → decode.
+    auto readSet = [&](const std::string& path, const char* role) {
+        std::size_t failed = 0;
+        if (auto images = readCrystalImages(path, o.decode, &failed)) {
+            std::vector<Structure> structures;
+            for (const GeneratedCrystal& c : *images) {
+                try {
+                    structures.push_back(toStructure(c));
+                } catch (const Error&) {
+                    ++skipped;
+                }
+            }
+            return structures;
+        }
+        return readAll(path, role, &skipped);
+    };
+    const std::vector<Structure> reference = readSet(o.reference, "reference");
+    std::vector<Structure> training;
+    if (!o.training.empty()) training = readSet(o.training, "training");
+    if (undecodable) {
+        std::fprintf(stderr, "cwb: %zu of %zu generated images could not be decoded (invalid)\n",
+                     undecodable, generated.size());
+    }
     CrystalReportOptions options;
     if (o.dataset.empty()) {
         options.coverage.reset();
@@ -142,7 +168,9 @@ void addEvalCrystalsCommand(CLI::App& eval) {
         "property statistics");
     cmd->add_option("generated", o->generated,
                     "Generated crystals: a folder of CIF/POSCAR files, a collection (MP/Alexandria "
-                    "JSON, a CDVAE CSV with a cif column), extended XYZ")
+                    "JSON, a CDVAE CSV with a cif column), extended XYZ; or images decoded here: "
+                    "a samples.npy (N × 4 × 64 × 64 CrysTens or N × 1 × 64 × 64 xtal2png, "
+                    "values in [0, 1]), a folder holding one, or a CrysTens/xtal2png data set")
         ->required();
     cmd->add_option("--reference", o->reference, "The reference (test) set, in the same formats")
         ->required();
@@ -157,6 +185,12 @@ void addEvalCrystalsCommand(CLI::App& eval) {
                     "Valid crystals drawn for the property statistics (0: all; the field: 1000)")
         ->capture_default_str();
     cmd->add_option("--seed", o->seed, "Seed of that draw")->capture_default_str();
+    cmd->add_option("--symmetrize", o->decode.symmetrizeA,
+                    "Images: replace each decoded cell by spglib's standardised cell at this "
+                    "symprec (Å); 0: keep the decoded P1 cell")
+        ->capture_default_str();
+    cmd->add_flag("--refine", o->decode.refine,
+                  "xtal2png images: fit the coordinates to the decoded distance block");
     cmd->add_flag("--no-nearest", o->noNearest,
                   "Skip each crystal's nearest training crystal (novelty is still computed)");
     cmd->add_option("--threads", o->threads, "Worker threads (0: all cores)")->capture_default_str();
