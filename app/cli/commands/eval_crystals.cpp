@@ -31,14 +31,7 @@ struct CrystalsOptions {
 std::vector<Structure> readAll(const std::string& path, const std::string& role,
                                std::size_t* skipped) {
     ProblemLog problems;
-    std::vector<Structure> structures;
-    forEachStructure(
-        path,
-        [&](Structure&& s, std::size_t) {
-            structures.push_back(std::move(s));
-            return true;
-        },
-        problems);
+    std::vector<Structure> structures = readStructures(path, &problems);
     for (const Problem& p : problems.problems()) {
         std::cerr << "cwb: skipped " << role << " " << p.where << ": " << p.reason << '\n';
     }
