@@ -71,7 +71,8 @@ CrystalReport evaluateGeneratedCrystals(const std::vector<GeneratedCrystal>& gen
     };
 
     // Validity, and the structure CDVAE builds for every crystal it can.
-    std::vector<std::optional<Structure>> structures(n);
+    std::vector<std::optional<Structure>>& structures = report.structures;
+    structures.resize(n);
     if (!runStage("validity", n, threads, progress, stop, [&](std::size_t i) {
             CrystalVerdict& v = report.crystals[i];
             v.id = generated[i].id;

@@ -68,6 +68,8 @@ struct CrystalReport {
     /// kReferenceSpaceGroupSample.
     std::size_t referenceSpaceGroupSample = 0;
     std::vector<CrystalVerdict> crystals;
+    /// Per crystal: the cell CDVAE builds from it (toStructure); nullopt when none can be built.
+    std::vector<std::optional<Structure>> structures;
     std::map<std::string, double> stageSeconds;  ///< wall time of each stage
     bool cancelled = false;
 };

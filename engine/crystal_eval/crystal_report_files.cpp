@@ -49,8 +49,8 @@ std::string shortNumber(double value) {
 /// Replaces `folder` with one P1 CIF per selected crystal (a fresh folder, so a rerun with
 /// fewer crystals leaves no stale files).
 std::vector<std::string> writeCifFolder(const fs::path& folder, const CrystalReport& report,
-                                        const std::vector<std::optional<Structure>>& structures,
                                         const std::function<bool(const CrystalVerdict&)>& pick) {
+    const auto& structures = report.structures;
     std::error_code ec;
     fs::remove_all(folder, ec);
     fs::create_directories(folder, ec);
@@ -108,8 +108,8 @@ Chart spaceGroupChart(const CrystalReport& report) {
     return chart;
 }
 
-Chart densityChart(const CrystalReport& report, const std::vector<std::optional<Structure>>& structures,
-                   const std::vector<Structure>& reference) {
+Chart densityChart(const CrystalReport& report, const std::vector<Structure>& reference) {
+    const auto& structures = report.structures;
     std::vector<double> generated, real;
     for (std::size_t i = 0; i < report.crystals.size() && i < structures.size(); ++i) {
         if (report.crystals[i].valid) generated.push_back(structures[i]->densityGPerCm3());
@@ -244,7 +244,6 @@ std::string crystalReportCsv(const CrystalReport& r) {
 }
 
 std::vector<std::string> writeCrystalReport(const std::string& directory, const CrystalReport& report,
-                                            const std::vector<std::optional<Structure>>& structures,
                                             const std::vector<Structure>& reference,
                                             const std::string& dataset) {
     std::error_code ec;
@@ -261,12 +260,12 @@ std::vector<std::string> writeCrystalReport(const std::string& directory, const 
     auto add = [&](const std::vector<std::string>& paths) {
         written.insert(written.end(), paths.begin(), paths.end());
     };
-    add(writeCifFolder(root / "valid", report, structures, [](const CrystalVerdict& v) { return v.valid; }));
-    add(writeCifFolder(root / "unique", report, structures, [](const CrystalVerdict& v) { return v.unique; }));
-    add(writeCifFolder(root / "novel", report, structures,
+    add(writeCifFolder(root / "valid", report, [](const CrystalVerdict& v) { return v.valid; }));
+    add(writeCifFolder(root / "unique", report, [](const CrystalVerdict& v) { return v.unique; }));
+    add(writeCifFolder(root / "novel", report,
                        [](const CrystalVerdict& v) { return v.novel.value_or(false); }));
     add(writeChartPngAndSvg(spaceGroupChart(report), (root / "space_groups").string()));
-    add(writeChartPngAndSvg(densityChart(report, structures, reference), (root / "properties").string()));
+    add(writeChartPngAndSvg(densityChart(report, reference), (root / "properties").string()));
     return written;
 }
 

@@ -21,14 +21,12 @@ std::string crystalReportJson(const CrystalReport& report, const std::string& da
 std::string crystalReportCsv(const CrystalReport& report);
 
 /// Writes into `directory` (created): report.json, crystals.csv, valid/, unique/ and novel/
-/// (one P1 CIF per crystal, named by its id; `structures[i]` is crystal i, nullopt when it has
-/// no cell) and the figures space_groups.png/.svg (generated beside reference, the 20 most
+/// (one P1 CIF per crystal with a cell, named by its id) and the figures space_groups.png/.svg (generated beside reference, the 20 most
 /// common groups) and properties.png/.svg (density histograms). Every file is written
 /// atomically; a folder of CIFs left by an earlier run is replaced. Returns the paths written.
 /// Throws IoError.
 std::vector<std::string> writeCrystalReport(const std::string& directory,
                                             const CrystalReport& report,
-                                            const std::vector<std::optional<Structure>>& structures,
                                             const std::vector<Structure>& reference,
                                             const std::string& dataset);
 

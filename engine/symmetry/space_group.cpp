@@ -117,7 +117,7 @@ std::string noGroupReason(const Structure& structure, const SymmetryOptions& opt
 
 SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptions& options) {
     detail::checkOptions(options);
-    detail::toSpglibCell(structure);  // throws its clear error for no sites or NaN coordinates
+    detail::checkCellInput(structure);  // before the close-pair search reads the coordinates
     AnalysisCell analysed = analysisCell(structure, options.symprecA);
     detail::SpglibCell& cell = analysed.cell;
     const detail::DatasetPtr dataset(

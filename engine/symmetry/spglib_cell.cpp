@@ -7,11 +7,21 @@
 
 namespace cw::detail {
 
-SpglibCell toSpglibCell(const Structure& structure, int capacityFactor) {
+void checkCellInput(const Structure& structure) {
     if (structure.size() == 0) {
         throw ValueError("symmetry analysis of structure '" + structure.id() +
                          "' is impossible: it has no sites");
     }
+    for (std::size_t i = 0; i < structure.size(); ++i) {
+        if (!structure.site(i).frac.allFinite()) {
+            throw ValueError("site " + std::to_string(i + 1) + " of structure '" + structure.id() +
+                             "' has non-finite fractional coordinates");
+        }
+    }
+}
+
+SpglibCell toSpglibCell(const Structure& structure, int capacityFactor) {
+    checkCellInput(structure);
     SpglibCell cell;
     const Eigen::Matrix3d& rows = structure.lattice().matrix();
     for (int i = 0; i < 3; ++i)
@@ -22,10 +32,6 @@ SpglibCell toSpglibCell(const Structure& structure, int capacityFactor) {
     cell.count = static_cast<int>(n);
     for (std::size_t i = 0; i < n; ++i) {
         const Site& site = structure.site(i);
-        if (!site.frac.allFinite()) {
-            throw ValueError("site " + std::to_string(i + 1) + " of structure '" + structure.id() +
-                             "' has non-finite fractional coordinates");
-        }
         for (int d = 0; d < 3; ++d) cell.positions[3 * i + d] = site.frac[d];
         cell.types[i] = site.z;
     }

@@ -29,6 +29,10 @@ struct SpglibCell {
 /// non-finite fractional coordinates.
 SpglibCell toSpglibCell(const Structure& structure, int capacityFactor = 1);
 
+/// Throws ValueError for an empty structure or non-finite fractional coordinates (the checks of
+/// toSpglibCell, without building a cell).
+void checkCellInput(const Structure& structure);
+
 /// Throws ConfigError unless symprec > 0 and both tolerances are finite.
 void checkOptions(const SymmetryOptions& options);
 

@@ -82,13 +82,6 @@ void CrystalReportWorker::run() {
             Q_EMIT cancelled();
             return;
         }
-        for (const GeneratedCrystal& c : crystals) {
-            try {
-                data->generated.emplace_back(toStructure(c));
-            } catch (const Error&) {
-                data->generated.emplace_back();
-            }
-        }
         Q_EMIT finished(std::move(data));
     } catch (const std::exception& e) {
         sink.flush();

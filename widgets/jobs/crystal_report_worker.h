@@ -26,7 +26,6 @@ struct CrystalReportRequest {
 struct CrystalReportData {
     CrystalReportRequest request;
     CrystalReport report;
-    std::vector<std::optional<Structure>> generated;  ///< per report row; nullopt: no cell
     std::vector<Structure> reference;
     std::vector<Structure> training;
     qint64 skipped = 0;  ///< unreadable entries of the three inputs

@@ -320,12 +320,13 @@ void CrystalsPanel::activateRow(int row) {
                                                      QString::fromStdString(v.id)));
         return;
     }
-    if (!data->generated.at(i)) {
+    const std::optional<Structure>& crystal = data->report.structures.at(i);
+    if (!crystal) {
         Q_EMIT message(QString("%1 has no cell to show (%2)")
                            .arg(QString::fromStdString(v.id), QString::fromStdString(v.validity.reason())));
         return;
     }
-    Q_EMIT structureActivated(*data->generated[i], QString("generated %1").arg(QString::fromStdString(v.id)));
+    Q_EMIT structureActivated(*crystal, QString("generated %1").arg(QString::fromStdString(v.id)));
 }
 
 QStringList CrystalsPanel::exportTo(const QString& directory) {
@@ -334,8 +335,7 @@ QStringList CrystalsPanel::exportTo(const QString& directory) {
     try {
         QStringList out;
         for (const std::string& path :
-             writeCrystalReport(directory.toStdString(), data->report, data->generated,
-                                data->reference, data->request.dataset.toStdString())) {
+             writeCrystalReport(directory.toStdString(), data->report, data->reference, data->request.dataset.toStdString())) {
             out << QString::fromStdString(path);
         }
         m_status->setText(QString("Exported %1 files to %2").arg(out.size()).arg(directory));

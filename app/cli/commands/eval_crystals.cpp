@@ -127,17 +127,7 @@ int runCrystals(const CrystalsOptions& o) {
         evaluateGeneratedCrystals(generated, reference, training, options, &progress);
     progress.finish();
 
-    if (!o.out.empty()) {
-        std::vector<std::optional<Structure>> structures;
-        for (const GeneratedCrystal& c : generated) {
-            try {
-                structures.emplace_back(toStructure(c));
-            } catch (const Error&) {
-                structures.emplace_back();
-            }
-        }
-        writeCrystalReport(o.out, report, structures, reference, o.dataset);
-    }
+    if (!o.out.empty()) writeCrystalReport(o.out, report, reference, o.dataset);
     if (o.json) {
         std::fputs(crystalReportJson(report, o.dataset).c_str(), stdout);
     } else {
