@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include "ml/crystal_generation.h"
+
 #include <QAction>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -93,6 +95,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_files, &FileController::infoReported, m_logPanel, &LogPanel::info);
     connect(m_collectionBrowser, &CollectionBrowser::entrySkipped, m_logPanel, &LogPanel::warning);
     connect(m_training, &TrainingController::infoReported, m_logPanel, &LogPanel::info);
+    connect(m_training, &TrainingController::crystalsGenerated, this,
+            [this](std::shared_ptr<const CrystalReportData> data) {
+                showCrystalsPanel();
+                m_crystalsPanel->showReport(std::move(data));
+            });
     connect(m_training, &TrainingController::errorReported, m_logPanel, &LogPanel::error);
     connect(m_training, &TrainingController::errorReported, this,
             [this](const QString& message) { statusBar()->showMessage(message); });
@@ -192,6 +199,20 @@ void MainWindow::buildMenus() {
     evaluate->setShortcut(QKeySequence("Ctrl+E"));
     runMenu->addAction("&Cancel Evaluation", m_evaluation, &EvaluationController::cancel)
         ->setObjectName("cancelEvaluationAction");
+    runMenu->addSeparator();
+    QAction* generate = runMenu->addAction("&Generate Crystals…", this, [this] {
+        // The selected run, else the model shipped with the workbench (no training needed).
+        QString run = m_runsPanel->currentRun();
+#ifdef CW_WITH_TORCH
+        if (run.isEmpty()) run = QString::fromStdString(ml::defaultGenerationRun());
+#endif
+        if (run.isEmpty()) {
+            m_logPanel->error("Generate crystals: select a CrysTens or xtal2png run in the Runs panel first");
+            return;
+        }
+        m_training->generate(run);
+    });
+    generate->setObjectName("generateCrystalsAction");
     runMenu->addSeparator();
     runMenu->addAction("Train &Property Model…", this, &MainWindow::showPropertiesPanel)
         ->setObjectName("trainPropertiesAction");

@@ -12,7 +12,6 @@
 #include "core/npy.h"
 #include "core/parallel.h"
 #include "dataset/entry_scan.h"
-#include "encoding/crystens.h"
 #include "symmetry/space_group.h"
 
 namespace cw {
@@ -106,7 +105,10 @@ class EncodingBuilder {
 public:
     EncodingBuilder(const EncodingDatasetOptions& o, const EncodingBuildSettings& s,
                     ProgressSink& p, std::stop_token st)
-        : m_o(o), m_s(s), m_progress(p), m_stop(st), m_threads(resolveThreadCount(s.threads)) {}
+        : m_o(o), m_s(s), m_progress(p), m_stop(st), m_threads(resolveThreadCount(s.threads)) {
+        m_o.validate();
+        m_encoding = makeEncoding(m_o.encodingSpec());
+    }
 
     EncodingBuildResult run();
 
@@ -122,6 +124,7 @@ private:
     ProgressSink& m_progress;
     std::stop_token m_stop;
     int m_threads;
+    std::unique_ptr<const CrystalEncoding> m_encoding;
     std::vector<Pending> m_pending;
     std::vector<UnitSummary> m_units;
     EncodingBuildResult m_result;
@@ -153,27 +156,20 @@ Encoded EncodingBuilder::encode(const Pending& p) const {
                 std::to_string(c.size()) + " sites in the " + cellChoiceName(m_o.cell) + " cell";
             return e;
         }
-        checkEncodable(c, static_cast<int>(m_o.maxSites), datasetEncodingName(m_o.encoding));
+        checkEncodable(c, static_cast<int>(m_o.maxSites), m_encoding->name().c_str());
         const int known = knownSpaceGroupOf(s, m_o.cell);
         e.spaceGroup = known > 0 ? known : analyzeSpaceGroup(c, symmetry).number;
         e.formula = c.reducedFormula();
         e.nsites = c.size();
-        const bool needImage = m_o.encoding == DatasetEncoding::Xtal2Png || !m_s.pngDir.empty();
-        if (m_o.encoding == DatasetEncoding::CrysTens) {
-            CrysTensOptions co;
-            co.normalize = !m_o.raw;
-            co.symmetry = symmetry;
-            co.knownSpaceGroup = e.spaceGroup;
-            e.tensor = encodeCrysTens(c, co).data;
-        }
-        if (needImage) {
+        m_encoding->encodeStored(c, e.spaceGroup, e.tensor, e.image.pixels);
+        e.image.side = m_encoding->side();
+        if (!m_s.pngDir.empty()) {
+            // Upstream's PNGs are 64 × 64 whatever the data set's encoding.
             Xtal2PngOptions xo;
             xo.symmetry = symmetry;
             xo.knownSpaceGroup = e.spaceGroup;
-            e.image = encodeXtal2Png(c, xo);
-            if (!m_s.pngDir.empty())
-                writeXtal2PngFile((fs::path(m_s.pngDir) / xtal2pngFileName(c, e.image)).string(),
-                                  e.image);
+            const Xtal2PngImage png = encodeXtal2Png(c, xo);
+            writeXtal2PngFile((fs::path(m_s.pngDir) / xtal2pngFileName(c, png)).string(), png);
         }
     } catch (const IoError&) {
         throw;  // the PNG directory is unwritable: not a property of the entry
@@ -205,11 +201,9 @@ void EncodingBuilder::processUnit() {
 }
 
 bool EncodingBuilder::buildUnit(std::size_t unit, UnitSummary& summary) {
-    const bool crystens = m_o.encoding == DatasetEncoding::CrysTens;
-    NpyStackWriter writer(
-        out(shardFileName(unit)).string(), crystens ? NpyDtype::Float32 : NpyDtype::UInt8,
-        crystens ? std::vector<std::size_t>{kCrysTensSide, kCrysTensSide, kCrysTensChannels}
-                 : std::vector<std::size_t>{kCrysTensSide, kCrysTensSide});
+    const bool floats = m_encoding->storedDtype() == NpyDtype::Float32;
+    NpyStackWriter writer(out(shardFileName(unit)).string(), m_encoding->storedDtype(),
+                          m_encoding->itemShape());
     std::string rows;
     const std::size_t batch = std::max<std::size_t>(64, static_cast<std::size_t>(m_threads) * 16);
     std::vector<Encoded> results;
@@ -229,7 +223,7 @@ bool EncodingBuilder::buildUnit(std::size_t unit, UnitSummary& summary) {
             }
             const int split = assignSplit(id, m_o.seed, m_o.split);
             ++summary.perSplit[split];
-            if (crystens)
+            if (floats)
                 writer.append(e.tensor.data());
             else
                 writer.append(e.image.pixels.data());
@@ -258,7 +252,6 @@ bool EncodingBuilder::buildUnit(std::size_t unit, UnitSummary& summary) {
 }
 
 EncodingBuildResult EncodingBuilder::run() {
-    m_o.validate();
     const nlohmann::json options = nlohmann::json::parse(m_o.toJson());
     prepareBuildDirectory(m_s.outDir, m_s.pngDir, options.dump());
 
@@ -338,11 +331,12 @@ EncodingBuildResult EncodingBuilder::run() {
     nlohmann::json ds;
     ds["format"] = kFormat;
     ds["format_version"] = kEncodingDatasetFormatVersion;
-    ds["encoding"] = datasetEncodingName(m_o.encoding);
+    ds["encoding"] = m_encoding->name();
+    if (m_o.compact)
+        ds["encoding_layout"] = nlohmann::json::parse(m_encoding->spec().toJson());
     ds["options"] = options;
     ds["dtype"] = crystens ? "float32" : "uint8";
-    ds["item_shape"] = crystens ? nlohmann::json{kCrysTensSide, kCrysTensSide, kCrysTensChannels}
-                                : nlohmann::json{kCrysTensSide, kCrysTensSide};
+    ds["item_shape"] = m_encoding->itemShape();
     ds["layout"] = crystens ? "channels_last" : "grayscale";
     ds["normalized"] = crystens && !m_o.raw;
     ds["table"] = kTable;
@@ -377,10 +371,33 @@ const char* datasetEncodingName(DatasetEncoding encoding) {
     return encoding == DatasetEncoding::CrysTens ? "crystens" : "xtal2png";
 }
 
+EncodingSpec EncodingDatasetOptions::encodingSpec() const {
+    EncodingSpec spec;
+    spec.name = std::string(datasetEncodingName(encoding)) + (compact ? "-compact" : "");
+    spec.maxSites = compact ? static_cast<int>(maxSites) : 0;
+    spec.raw = raw;
+    return spec;
+}
+
+void EncodingDatasetOptions::setEncodingName(const std::string& name) {
+    const std::string suffix = "-compact";
+    const bool isCompact =
+        name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    const std::string family = isCompact ? name.substr(0, name.size() - suffix.size()) : name;
+    if (family != "crystens" && family != "xtal2png") {
+        std::string names;
+        for (const std::string& n : encodingNames()) names += (names.empty() ? "" : ", ") + n;
+        throw ConfigError("--encoding takes " + names + ", not '" + name + "'");
+    }
+    encoding = parseDatasetEncoding(family);
+    compact = isCompact;
+}
+
 std::string EncodingDatasetOptions::toJson() const {
     nlohmann::json j;
     j["inputs"] = inputs;
-    j["encoding"] = datasetEncodingName(encoding);
+    j["encoding"] = encodingSpec().name;
+    if (compact) j["side"] = paddedEncodingSide(static_cast<int>(maxSites));
     j["cell"] = cellChoiceName(cell);
     j["raw"] = raw;
     j["max_sites"] = maxSites;
@@ -406,6 +423,7 @@ void EncodingDatasetOptions::validate() const {
                           std::to_string(maxSites));
     if (raw && encoding != DatasetEncoding::CrysTens)
         throw ConfigError("--raw applies to the crystens encoding only");
+    makeEncoding(encodingSpec());  // a compact variant needs fewer than 52 sites
     double sum = 0;
     for (double f : split) {
         if (!(f >= 0)) throw ConfigError("--split: fractions must be non-negative");

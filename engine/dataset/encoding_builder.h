@@ -18,7 +18,7 @@
 
 #include "core/progress.h"
 #include "dataset/store.h"
-#include "encoding/xtal2png.h"
+#include "encoding/crystal_encoding.h"
 
 namespace cw {
 
@@ -38,7 +38,10 @@ struct EncodingDatasetOptions {
     CellChoice cell = CellChoice::AsIs;
     /// CrysTens only: store raw values (Z, Å, °, fractional) instead of min–max normalised ones.
     bool raw = false;
-    std::size_t maxSites = 52;  ///< skip structures with more sites (after the cell choice); ≤ 52
+    /// Skip structures with more sites (after the cell choice); ≤ 52. With `compact` it is also
+    /// the layout's site capacity (< 52), giving paddedEncodingSide(maxSites)-pixel items.
+    std::size_t maxSites = 52;
+    bool compact = false;  ///< the compact variant ("crystens-compact", "xtal2png-compact")
     /// Skip structures whose `e_above_hull` property exceeds this (eV/atom); nullopt = off.
     /// Structures without the property are kept.
     std::optional<double> maxEAboveHull = 0.1;
@@ -47,6 +50,12 @@ struct EncodingDatasetOptions {
     int shardCount = 1;      ///< shardIndex
     std::array<double, 3> split{0.64, 0.16, 0.20};  ///< train, val, test fractions by material
     std::size_t structuresPerShard = 1024;          ///< selected structures per unit (.npy shard)
+
+    /// The registered encoding these options build (crystal_encoding.h).
+    EncodingSpec encodingSpec() const;
+    /// Sets encoding and compact from a registered name ("crystens", "xtal2png-compact", …).
+    /// Throws ConfigError naming the choices.
+    void setEncodingName(const std::string& name);
 
     /// The options as a JSON object text (stored in dataset.json and compared on resume).
     std::string toJson() const;

@@ -253,6 +253,14 @@ ImageSet::ImageSet(const std::string& directory, const ImageSetOptions& options)
 
 ImageSet::~ImageSet() = default;
 
+std::optional<int> encodingItemSide(const std::string& directory) {
+    if (!std::filesystem::is_regular_file(std::filesystem::path(directory) / "dataset.json"))
+        return std::nullopt;
+    const StoredImages stored = openStoredImages(directory);
+    if (stored.layout.kind == ImageSetKind::EcdSlices) return std::nullopt;
+    return static_cast<int>(stored.layout.itemShape[0]);
+}
+
 ImageSetKind ImageSet::kind() const {
     return m_data->stored.layout.kind;
 }
@@ -267,6 +275,9 @@ int ImageSet::imageSize() const {
 }
 bool ImageSet::augmentable() const {
     return m_data->stored.layout.kind == ImageSetKind::EcdSlices;
+}
+const std::string& ImageSet::encodingJson() const {
+    return m_data->stored.layout.encodingJson;
 }
 int ImageSet::classes() const {
     return m_data->classes;

@@ -38,6 +38,11 @@ struct ImageSetOptions {
     std::vector<std::string> properties;
 };
 
+/// The item side of a finished encoding data set (its items cannot be resampled, so a model
+/// trained on it takes this size); nullopt for an ECD data set or a folder without dataset.json.
+/// Throws FormatError for a malformed dataset.json.
+std::optional<int> encodingItemSide(const std::string& directory);
+
 /// The items of a data set. Opening reads dataset.json and the table; pixel data are read from
 /// the shards on demand (each shard file is memory-mapped). readItem is thread-safe.
 class ImageSet {
@@ -57,6 +62,9 @@ public:
     int imageSize() const;      ///< output pixels per side
     /// True for ECD slices: the eight symmetries of the square (D4) map a slice to a valid slice.
     bool augmentable() const;
+    /// The encoding of an encoding data set (EncodingSpec::toJson, crystal_encoding.h), so that
+    /// a model trained on it knows how to decode its samples; empty for ECD slices.
+    const std::string& encodingJson() const;
 
     /// Class count (230) with a space-group condition, else 0.
     int classes() const;

@@ -5,6 +5,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "encoding/crystal_encoding.h"
 
 namespace cw {
 namespace fs = std::filesystem;
@@ -67,7 +68,29 @@ StoredLayout describe(const nlohmann::json& ds, const std::string& path) {
             l.table = ds.value("table", std::string("properties.csv"));
             l.rowsKey = "rows";
             l.itemShape = ds.at("item_shape").get<std::vector<std::size_t>>();
-            if (encoding == "crystens") {
+            // The compact variants share their family's storage; the layout says how many
+            // sites the padded items hold.
+            const bool compact = encoding == "crystens-compact" || encoding == "xtal2png-compact";
+            const std::string family = compact ? encoding.substr(0, encoding.size() - 8) : encoding;
+            EncodingSpec spec;
+            spec.name = encoding;
+            if (compact) {
+                spec = EncodingSpec::fromJson(ds.at("encoding_layout").dump(), path);
+                if (spec.name != encoding)
+                    throw FormatError(path, "encoding_layout",
+                                      "names '" + spec.name + "', dataset.json '" + encoding + "'");
+            }
+            if (encoding == "crystens" || encoding == "xtal2png" || compact) {
+                spec.raw = family == "crystens" && !ds.value("normalized", true);
+                l.encodingJson = spec.toJson();
+                const auto e = makeEncoding(spec);
+                if (l.itemShape != e->itemShape())
+                    throw FormatError(path, "item_shape",
+                                      "does not match the " + encoding + " layout of " +
+                                          std::to_string(e->maxSites()) + " sites (side " +
+                                          std::to_string(e->side()) + ")");
+            }
+            if (family == "crystens") {
                 l.kind = ImageSetKind::CrysTens;
                 l.dtype = NpyDtype::Float32;
                 if (ds.value("dtype", std::string("float32")) != "float32")
@@ -83,7 +106,7 @@ StoredLayout describe(const nlohmann::json& ds, const std::string& path) {
                         "have no fixed range to map to [−1, 1] for diffusion training; rebuild "
                         "the data set without --raw (cwb crystens build …)");
                 }
-            } else if (encoding == "xtal2png") {
+            } else if (family == "xtal2png") {
                 l.kind = ImageSetKind::Xtal2Png;
                 l.dtype = NpyDtype::UInt8;
                 if (ds.value("dtype", std::string("uint8")) != "uint8")

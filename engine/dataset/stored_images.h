@@ -23,6 +23,7 @@ struct StoredLayout {
     std::vector<std::size_t> itemShape;  // (n, n) or (n, n, C) channels last
     std::string table;
     std::string rowsKey;
+    std::string encodingJson;  ///< EncodingSpec::toJson of an encoding data set, else empty
 };
 
 /// One shard: validated at open, memory-mapped on first use (mapShard).

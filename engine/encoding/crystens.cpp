@@ -16,7 +16,7 @@ namespace {
 
 constexpr int kH = kEncodingHeaderWidth;
 
-std::size_t index(int r, int k, int ch) { return (static_cast<std::size_t>(r) * kCrysTensSide + k) * 4 + ch; }
+std::size_t elementIndex(int side, int r, int k, int ch) { return (static_cast<std::size_t>(r) * side + k) * 4 + ch; }
 
 /// The normalisation range of element (r, k, ch), or nullptr where nothing is normalised
 /// (the top-left block, header feature 11).
@@ -37,9 +37,11 @@ bool isOccupied(int r, int k, int n) {
 double normalizeValue(double v, const CrysTensRange& range) { return (v - range.min) / (range.max - range.min); }
 double denormalizeValue(double v, const CrysTensRange& range) { return v * (range.max - range.min) + range.min; }
 
+std::size_t elementCount(int side) { return static_cast<std::size_t>(side) * side * 4; }
+
 /// Raw encoding in double precision, channels last.
-std::vector<double> encodeRaw(const Structure& s, int spaceGroup) {
-    std::vector<double> t(kCrysTensElements, 0.0);
+std::vector<double> encodeRaw(const Structure& s, int spaceGroup, int side) {
+    std::vector<double> t(elementCount(side), 0.0);
     const int n = static_cast<int>(s.size());
     const LatticeParameters p = s.lattice().parameters();
     for (int i = 0; i < n; ++i) {
@@ -48,33 +50,34 @@ std::vector<double> encodeRaw(const Structure& s, int spaceGroup) {
                               p.alpha, p.beta, p.gamma, double(spaceGroup), 0.0};
         for (int k = 0; k < 12; ++k) {
             for (int ch = 0; ch < 4; ++ch) {
-                t[index(kH + i, k, ch)] = f[k];
-                t[index(k, kH + i, ch)] = f[k];
+                t[elementIndex(side, kH + i, k, ch)] = f[k];
+                t[elementIndex(side, k, kH + i, ch)] = f[k];
             }
         }
         for (int j = 0; j < n; ++j) {
             if (i == j) continue;
             const Eigen::Vector3d d = site.frac - s.site(j).frac;
-            t[index(kH + i, kH + j, 0)] = d.norm();
-            for (int c = 0; c < 3; ++c) t[index(kH + i, kH + j, 1 + c)] = d[c];
+            t[elementIndex(side, kH + i, kH + j, 0)] = d.norm();
+            for (int c = 0; c < 3; ++c) t[elementIndex(side, kH + i, kH + j, 1 + c)] = d[c];
         }
     }
     return t;
 }
 
-void normalizeInPlace(std::vector<double>& t, int n) {
-    for (int r = 0; r < kCrysTensSide; ++r) {
-        for (int k = 0; k < kCrysTensSide; ++k) {
+void normalizeInPlace(std::vector<double>& t, int n, int side) {
+    for (int r = 0; r < side; ++r) {
+        for (int k = 0; k < side; ++k) {
             if (!isOccupied(r, k, n)) continue;
             for (int ch = 0; ch < 4; ++ch) {
-                if (const CrysTensRange* range = rangeAt(r, k, ch)) t[index(r, k, ch)] = normalizeValue(t[index(r, k, ch)], *range);
+                if (const CrysTensRange* range = rangeAt(r, k, ch))
+                    t[elementIndex(side, r, k, ch)] = normalizeValue(t[elementIndex(side, r, k, ch)], *range);
             }
         }
     }
 }
 
-CrysTensTensor toFloat(const std::vector<double>& t, bool normalized) {
-    CrysTensTensor out;
+CrysTensTensor toFloat(const std::vector<double>& t, bool normalized, int side, int maxSites) {
+    CrysTensTensor out(side, maxSites);
     out.normalized = normalized;
     for (std::size_t i = 0; i < t.size(); ++i) out.data[i] = static_cast<float>(t[i]);
     return out;
@@ -135,19 +138,31 @@ std::vector<int> clusterAtomicNumbers(const std::vector<double>& z, const std::v
 
 }  // namespace
 
+CrysTensTensor::CrysTensTensor(int side_, int maxSites_)
+    : side(side_), maxSites(maxSites_), data(elementCount(side_), 0.0f) {
+    if (maxSites < 1 || side < kH + maxSites)
+        throw ConfigError("CrysTens: a " + std::to_string(side) + " × " + std::to_string(side) +
+                          " tensor cannot hold " + std::to_string(maxSites) + " sites");
+}
+
 CrysTensTensor encodeCrysTens(const Structure& input, const CrysTensOptions& options) {
-    checkEncodable(input, kEncodingMaxSites, "CrysTens");
+    if (options.maxSites < 1 || options.maxSites > kEncodingMaxSites)
+        throw ConfigError("CrysTens holds 1…52 sites, not " + std::to_string(options.maxSites));
+    const int side = options.side > 0 ? options.side : paddedEncodingSide(options.maxSites);
+    const char* name = options.maxSites < kEncodingMaxSites ? "compact CrysTens" : "CrysTens";
+    checkEncodable(input, options.maxSites, name);
     const Structure s = applyCellChoice(input, options.cell, options.symmetry);
-    if (options.cell != CellChoice::AsIs) checkEncodable(s, kEncodingMaxSites, "CrysTens");
+    if (options.cell != CellChoice::AsIs) checkEncodable(s, options.maxSites, name);
     const int sg = options.knownSpaceGroup > 0 ? options.knownSpaceGroup : analyzeSpaceGroup(s, options.symmetry).number;
-    std::vector<double> t = encodeRaw(s, sg);
-    if (options.normalize) normalizeInPlace(t, static_cast<int>(s.size()));
-    return toFloat(t, options.normalize);
+    CrysTensTensor shape(side, options.maxSites);  // checks side against maxSites
+    std::vector<double> t = encodeRaw(s, sg, side);
+    if (options.normalize) normalizeInPlace(t, static_cast<int>(s.size()), side);
+    return toFloat(t, options.normalize, side, options.maxSites);
 }
 
 int crysTensSiteCount(const CrysTensTensor& tensor) {
     int n = 0;
-    for (int i = 0; i < kEncodingMaxSites; ++i) {
+    for (int i = 0; i < tensor.maxSites; ++i) {
         bool any = false;
         for (int k = 0; k < 11 && !any; ++k) any = tensor(kH + i, k, 0) != 0.0f;
         if (!any) break;
@@ -160,15 +175,15 @@ CrysTensTensor normalizeCrysTens(const CrysTensTensor& raw, int siteCount) {
     if (raw.normalized) return raw;
     const int n = siteCount < 0 ? crysTensSiteCount(raw) : siteCount;
     std::vector<double> t(raw.data.begin(), raw.data.end());
-    normalizeInPlace(t, n);
-    return toFloat(t, true);
+    normalizeInPlace(t, n, raw.side);
+    return toFloat(t, true, raw.side, raw.maxSites);
 }
 
 CrysTensTensor denormalizeCrysTens(const CrysTensTensor& normalized) {
     if (!normalized.normalized) return normalized;
-    CrysTensTensor out;
-    for (int r = 0; r < kCrysTensSide; ++r) {
-        for (int k = 0; k < kCrysTensSide; ++k) {
+    CrysTensTensor out(normalized.side, normalized.maxSites);
+    for (int r = 0; r < out.side; ++r) {
+        for (int k = 0; k < out.side; ++k) {
             for (int ch = 0; ch < 4; ++ch) {
                 const CrysTensRange* range = rangeAt(r, k, ch);
                 const double v = normalized(r, k, ch);
@@ -180,28 +195,31 @@ CrysTensTensor denormalizeCrysTens(const CrysTensTensor& normalized) {
 }
 
 std::vector<float> crysTensToChannelsFirst(const CrysTensTensor& tensor) {
-    std::vector<float> out(kCrysTensElements);
+    const int side = tensor.side;
+    std::vector<float> out(elementCount(side));
     for (int ch = 0; ch < 4; ++ch) {
-        for (int r = 0; r < kCrysTensSide; ++r) {
-            for (int k = 0; k < kCrysTensSide; ++k) {
-                out[(static_cast<std::size_t>(ch) * kCrysTensSide + r) * kCrysTensSide + k] = tensor(r, k, ch);
+        for (int r = 0; r < side; ++r) {
+            for (int k = 0; k < side; ++k) {
+                out[(static_cast<std::size_t>(ch) * side + r) * side + k] = tensor(r, k, ch);
             }
         }
     }
     return out;
 }
 
-CrysTensTensor crysTensFromChannelsFirst(const std::vector<float>& channelsFirst, bool normalized) {
-    if (channelsFirst.size() != kCrysTensElements) {
-        throw ValueError("CrysTens: a channel-first tensor has 4 × 64 × 64 = 16384 elements, not " +
-                         std::to_string(channelsFirst.size()));
+CrysTensTensor crysTensFromChannelsFirst(const std::vector<float>& channelsFirst, bool normalized,
+                                         int maxSites) {
+    const int side = static_cast<int>(std::lround(std::sqrt(channelsFirst.size() / 4.0)));
+    if (channelsFirst.size() != elementCount(side) || side <= kH) {
+        throw ValueError("CrysTens: a channel-first tensor has 4 × side × side elements (16384 for "
+                         "64 × 64), not " + std::to_string(channelsFirst.size()));
     }
-    CrysTensTensor out;
+    CrysTensTensor out(side, maxSites > 0 ? maxSites : std::min(side - kH, kEncodingMaxSites));
     out.normalized = normalized;
     for (int ch = 0; ch < 4; ++ch) {
-        for (int r = 0; r < kCrysTensSide; ++r) {
-            for (int k = 0; k < kCrysTensSide; ++k) {
-                out(r, k, ch) = channelsFirst[(static_cast<std::size_t>(ch) * kCrysTensSide + r) * kCrysTensSide + k];
+        for (int r = 0; r < side; ++r) {
+            for (int k = 0; k < side; ++k) {
+                out(r, k, ch) = channelsFirst[(static_cast<std::size_t>(ch) * side + r) * side + k];
             }
         }
     }
@@ -210,9 +228,12 @@ CrysTensTensor crysTensFromChannelsFirst(const std::vector<float>& channelsFirst
 
 DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecodeOptions& options) {
     // Step 1: raw values in double.
-    std::vector<double> t(kCrysTensElements);
-    for (int r = 0; r < kCrysTensSide; ++r) {
-        for (int k = 0; k < kCrysTensSide; ++k) {
+    const int side = tensor.side;
+    const int maxSites = std::min(tensor.maxSites, side - kH);
+    auto index = [side](int r, int k, int ch) { return elementIndex(side, r, k, ch); };
+    std::vector<double> t(elementCount(side));
+    for (int r = 0; r < side; ++r) {
+        for (int k = 0; k < side; ++k) {
             for (int ch = 0; ch < 4; ++ch) {
                 const CrysTensRange* range = tensor.normalized ? rangeAt(r, k, ch) : nullptr;
                 const double v = tensor(r, k, ch);
@@ -233,7 +254,7 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
         throw ValueError("CrysTens: site 0 has no lattice (a, b, c ≤ 0): the tensor holds no crystal");
     }
     int n = 1;
-    for (; n < kEncodingMaxSites; ++n) {
+    for (; n < maxSites; ++n) {
         bool consistent = true;
         for (int k = 0; k < 6 && consistent; ++k) {
             consistent = std::abs(header(n, 4 + k) - cell0[k]) <= options.siteConsistency * std::abs(cell0[k]);
@@ -324,25 +345,28 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
 }
 
 void writeCrysTensNpy(const std::string& path, const CrysTensTensor& tensor, bool channelsFirst) {
+    const std::size_t side = static_cast<std::size_t>(tensor.side);
     if (channelsFirst) {
-        writeNpy(path, crysTensToChannelsFirst(tensor), {4, 64, 64});
+        writeNpy(path, crysTensToChannelsFirst(tensor), {4, side, side});
     } else {
-        writeNpy(path, tensor.data, {64, 64, 4});
+        writeNpy(path, tensor.data, {side, side, 4});
     }
 }
 
 CrysTensTensor readCrysTensNpy(const std::string& path, bool normalized) {
     NpyArray a = readNpy(path);
     if (a.dtype != NpyDtype::Float32) throw FormatError(path, "data", "a CrysTens tensor must be a float array");
-    const std::vector<std::size_t> last{64, 64, 4}, first{4, 64, 64};
-    if (a.shape == last) {
-        CrysTensTensor t;
-        t.data = std::move(a.f32);
-        t.normalized = normalized;
-        return t;
-    }
-    if (a.shape == first) return crysTensFromChannelsFirst(a.f32, normalized);
-    throw FormatError(path, "data", "a CrysTens tensor has shape (64, 64, 4) or (4, 64, 64)");
+    const auto& sh = a.shape;
+    const bool last = sh.size() == 3 && sh[0] == sh[1] && sh[2] == 4;
+    const bool first = sh.size() == 3 && sh[1] == sh[2] && sh[0] == 4;
+    const std::size_t side = last ? sh[0] : (first ? sh[1] : 0);
+    if (side <= static_cast<std::size_t>(kH) || side > 1024)
+        throw FormatError(path, "data", "a CrysTens tensor has shape (n, n, 4) or (4, n, n) with 13 ≤ n ≤ 1024");
+    if (first) return crysTensFromChannelsFirst(a.f32, normalized);
+    CrysTensTensor t(static_cast<int>(side), std::min(static_cast<int>(side) - kH, kEncodingMaxSites));
+    t.data = std::move(a.f32);
+    t.normalized = normalized;
+    return t;
 }
 
 }  // namespace cw

@@ -16,14 +16,22 @@ inline constexpr int kCrysTensChannels = 4;
 inline constexpr std::size_t kCrysTensElements =
     static_cast<std::size_t>(kCrysTensSide) * kCrysTensSide * kCrysTensChannels;
 
-/// Channels-last float tensor (64, 64, 4): element (r, k, ch) = data[(r·64 + k)·4 + ch].
+/// Channels-last float tensor (side, side, 4): element (r, k, ch) = data[(r·side + k)·4 + ch].
+/// The full encoding is 64 × 64 for 52 sites; a compact one holds fewer sites (maxSites) in a
+/// smaller side (paddedEncodingSide), with the same layout and zero padding beyond 12 + maxSites.
 struct CrysTensTensor {
+    int side = kCrysTensSide;
+    int maxSites = kEncodingMaxSites;  ///< site rows 12 … 12 + maxSites − 1
     std::vector<float> data = std::vector<float>(kCrysTensElements, 0.0f);
     bool normalized = false;  ///< min–max scaled with the upstream constants
 
-    float& operator()(int r, int k, int ch) { return data[(static_cast<std::size_t>(r) * kCrysTensSide + k) * 4 + ch]; }
+    CrysTensTensor() = default;
+    /// Zeros for `maxSites` sites in a side × side tensor (side ≥ 12 + maxSites).
+    CrysTensTensor(int side, int maxSites);
+
+    float& operator()(int r, int k, int ch) { return data[(static_cast<std::size_t>(r) * side + k) * 4 + ch]; }
     float operator()(int r, int k, int ch) const {
-        return data[(static_cast<std::size_t>(r) * kCrysTensSide + k) * 4 + ch];
+        return data[(static_cast<std::size_t>(r) * side + k) * 4 + ch];
     }
 };
 
@@ -58,6 +66,9 @@ struct CrysTensOptions {
     SymmetryOptions symmetry{0.01, kPymatgenAngleToleranceDeg};  ///< space group and cell choice
     /// > 0: the space-group number to write instead of running spglib (see Xtal2PngOptions).
     int knownSpaceGroup = 0;
+    /// Site capacity; below 52 gives a compact tensor of side `side` (0: paddedEncodingSide).
+    int maxSites = kEncodingMaxSites;
+    int side = 0;
 };
 
 /// Encodes a structure (after the cell choice): header (Z, x, y, z, a, b, c, α, β, γ, space
@@ -77,10 +88,13 @@ CrysTensTensor normalizeCrysTens(const CrysTensTensor& raw, int siteCount = -1);
 /// The inverse over the whole tensor (padding too, so use it only through the site count).
 CrysTensTensor denormalizeCrysTens(const CrysTensTensor& normalized);
 
-/// (64, 64, 4) → (4, 64, 64) by a real transpose (upstream reshaped without transposing: a bug).
+/// (side, side, 4) → (4, side, side) by a real transpose (upstream reshaped without
+/// transposing: a bug).
 std::vector<float> crysTensToChannelsFirst(const CrysTensTensor& tensor);
-/// (4, 64, 64) → (64, 64, 4). Throws ValueError for a wrong element count.
-CrysTensTensor crysTensFromChannelsFirst(const std::vector<float>& channelsFirst, bool normalized);
+/// (4, side, side) → (side, side, 4); the side follows from the element count, maxSites ≤ 0
+/// means side − 12. Throws ValueError for an element count that is not 4·side².
+CrysTensTensor crysTensFromChannelsFirst(const std::vector<float>& channelsFirst, bool normalized,
+                                         int maxSites = 0);
 
 struct CrysTensDecodeOptions {
     /// Site count: rows 12 + s whose lattice header (a, b, c, α, β, γ) lies within this relative
@@ -109,7 +123,7 @@ struct CrysTensDecodeOptions {
 /// ValueError when no site or an impossible lattice is found. Thread-safe.
 DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecodeOptions& options = {});
 
-/// Writes (64, 64, 4) float32 .npy (channelsFirst: (4, 64, 64)). Throws IoError.
+/// Writes (side, side, 4) float32 .npy (channelsFirst: (4, side, side)). Throws IoError.
 void writeCrysTensNpy(const std::string& path, const CrysTensTensor& tensor, bool channelsFirst = false);
 /// Reads (64, 64, 4) or (4, 64, 64) .npy (float32/float64). Throws IoError, FormatError.
 CrysTensTensor readCrysTensNpy(const std::string& path, bool normalized);

@@ -34,55 +34,6 @@ int nearestTiesLow(double v) { return static_cast<int>(std::ceil(v - 0.5)); }
 
 }  // namespace
 
-CellChoice parseCellChoice(const std::string& name) {
-    if (name == "as-is") return CellChoice::AsIs;
-    if (name == "primitive") return CellChoice::Primitive;
-    if (name == "conventional") return CellChoice::Conventional;
-    if (name == "niggli") return CellChoice::Niggli;
-    throw ConfigError("unknown cell choice '" + name +
-                      "' (choose as-is, primitive, conventional or niggli)");
-}
-
-const char* cellChoiceName(CellChoice choice) {
-    switch (choice) {
-    case CellChoice::AsIs: return "as-is";
-    case CellChoice::Primitive: return "primitive";
-    case CellChoice::Conventional: return "conventional";
-    case CellChoice::Niggli: return "niggli";
-    }
-    return "as-is";
-}
-
-Structure applyCellChoice(const Structure& structure, CellChoice choice, const SymmetryOptions& symmetry) {
-    switch (choice) {
-    case CellChoice::AsIs: return structure;
-    case CellChoice::Primitive: return primitiveStandardCell(structure, symmetry);
-    case CellChoice::Conventional: return conventionalStandardCell(structure, symmetry);
-    case CellChoice::Niggli: return niggliReducedCell(structure);
-    }
-    return structure;
-}
-
-void checkEncodable(const Structure& structure, int maxSites, const char* encodingName) {
-    const std::string who = structure.id().empty() ? std::string("structure") : "structure '" + structure.id() + "'";
-    if (structure.size() == 0) throw ValueError(who + " has no sites: nothing to encode with " + encodingName);
-    if (structure.size() > static_cast<std::size_t>(maxSites)) {
-        throw ValueError(who + " has " + std::to_string(structure.size()) + " sites; " + encodingName +
-                         " holds at most " + std::to_string(maxSites) +
-                         " (choose --cell primitive, or raise --max-sites where supported)");
-    }
-    for (std::size_t i = 0; i < structure.size(); ++i) {
-        const Site& site = structure.site(i);
-        if (site.occupancy != 1.0) {
-            char occ[32];
-            std::snprintf(occ, sizeof occ, "%.4g", site.occupancy);
-            throw ValueError(who + " is disordered: site " + std::to_string(i) + " (" + element(site.z).symbol +
-                             ") has occupancy " + occ + "; " + encodingName +
-                             " encodes one fully occupied element per site (order the structure first)");
-        }
-    }
-}
-
 std::uint8_t xtal2pngScale(double v, double lo, double hi) {
     // Same operation order as element_wise_scaler, so that exact ties round alike.
     const double scaled = (v - lo) / (hi - lo) * 255.0;
@@ -98,8 +49,12 @@ Xtal2PngImage encodeXtal2Png(const Structure& input, const Xtal2PngOptions& opti
     const Structure s = applyCellChoice(input, options.cell, options.symmetry);
     if (options.cell != CellChoice::AsIs) checkEncodable(s, options.maxSites, "xtal2png");
     const int n = static_cast<int>(s.size());
-    const int side = kEncodingHeaderWidth + options.maxSites;
-    Xtal2PngImage image{side, std::vector<std::uint8_t>(static_cast<std::size_t>(side) * side, 0)};
+    const int side = options.side > 0 ? options.side : kEncodingHeaderWidth + options.maxSites;
+    if (side < kEncodingHeaderWidth + options.maxSites)
+        throw ConfigError("xtal2png: a " + std::to_string(side) + "-pixel image cannot hold " +
+                          std::to_string(options.maxSites) + " sites");
+    Xtal2PngImage image{side, std::vector<std::uint8_t>(static_cast<std::size_t>(side) * side, 0),
+                        side == kEncodingHeaderWidth + options.maxSites ? 0 : options.maxSites};
 
     const LatticeParameters p = s.lattice().parameters();
     const int sg = options.knownSpaceGroup > 0 ? options.knownSpaceGroup : analyzeSpaceGroup(s, options.symmetry).number;
@@ -240,7 +195,8 @@ DecodedCrystal decodeXtal2Png(const Xtal2PngImage& image, const Xtal2PngDecodeOp
         throw ValueError("xtal2png: an image of " + std::to_string(side) + " × " + std::to_string(side) +
                          " pixels cannot hold a crystal");
     }
-    const int maxSites = side - kEncodingHeaderWidth;
+    const int maxSites = image.maxSites > 0 ? std::min(image.maxSites, side - kEncodingHeaderWidth)
+                                            : side - kEncodingHeaderWidth;
     constexpr int h = kEncodingHeaderWidth;
 
     int n = 0;

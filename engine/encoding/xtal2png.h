@@ -9,38 +9,18 @@
 #include <vector>
 
 #include "crystal/structure.h"
+#include "encoding/cell_choice.h"
 #include "symmetry/space_group.h"
 
 namespace cw {
-
-/// Site s owns row and column 12 + s; 12 header features per site.
-inline constexpr int kEncodingHeaderWidth = 12;
-/// The 64 × 64 images of xtal2png and CrysTens hold at most 52 sites.
-inline constexpr int kEncodingMaxSites = 52;
-
-/// The cell that is encoded: the structure as given (the upstream default), or spglib's
-/// standardised primitive or conventional cell, or the Niggli-reduced cell.
-enum class CellChoice { AsIs, Primitive, Conventional, Niggli };
-
-/// "as-is", "primitive", "conventional", "niggli". Throws ConfigError naming the choices.
-CellChoice parseCellChoice(const std::string& name);
-/// The name parseCellChoice reads.
-const char* cellChoiceName(CellChoice choice);
-
-/// The structure in the chosen cell (standardisation at `symmetry`'s tolerances). Throws
-/// ValueError if spglib fails. Thread-safe.
-Structure applyCellChoice(const Structure& structure, CellChoice choice,
-                          const SymmetryOptions& symmetry = {0.01, kPymatgenAngleToleranceDeg});
-
-/// Checks that a structure can be encoded in an image for `maxSites` sites: non-empty, at most
-/// maxSites sites, every occupancy 1 (xtal2png and CrysTens hold one element per site).
-/// Throws ValueError naming the structure id and the reason.
-void checkEncodable(const Structure& structure, int maxSites, const char* encodingName);
 
 /// A square 8-bit grayscale image, row-major (pixel (r, k) = pixels[r·side + k]).
 struct Xtal2PngImage {
     int side = 0;
     std::vector<std::uint8_t> pixels;
+    /// Site capacity (the N feature spans 0…maxSites); 0: side − 12. A compact image holds
+    /// fewer sites than its side allows, the rest being zero padding.
+    int maxSites = 0;
 
     std::uint8_t operator()(int r, int k) const { return pixels[static_cast<std::size_t>(r) * side + k]; }
     std::uint8_t& operator()(int r, int k) { return pixels[static_cast<std::size_t>(r) * side + k]; }
@@ -51,6 +31,8 @@ struct Xtal2PngOptions {
     /// Largest site count. 52 gives xtal2png's 64 × 64 image; a larger value (an extension, not
     /// readable by xtal2png) gives a (12 + maxSites)² image whose N feature spans 0…maxSites.
     int maxSites = kEncodingMaxSites;
+    /// Image side, ≥ 12 + maxSites (a compact image is padded with zeros to it); 0: 12 + maxSites.
+    int side = 0;
     /// spglib tolerances of feature 11 and of the cell choice: xtal2png's (pymatgen's
     /// SpacegroupAnalyzer defaults, symprec 0.01 Å and 5°).
     SymmetryOptions symmetry{0.01, kPymatgenAngleToleranceDeg};
@@ -107,7 +89,7 @@ struct Xtal2PngDecodeOptions {
 
 /// Decodes an image as xtal2png 0.9.x does (N from the four N pixels, averaged mirrors, cell as
 /// the mean over sites, element = nearest integer with ties low), plus the optional
-/// refinement and symmetrisation. The maxSites of the encoding is side − 12. Throws ValueError
+/// refinement and symmetrisation. The site capacity is image.maxSites (side − 12 when 0). Throws ValueError
 /// for an image that holds no crystal (N = 0, zero lengths, impossible angles). Thread-safe.
 DecodedCrystal decodeXtal2Png(const Xtal2PngImage& image, const Xtal2PngDecodeOptions& options = {});
 

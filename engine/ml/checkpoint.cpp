@@ -53,14 +53,29 @@ CheckpointState readState(torch::serialize::InputArchive& archive) {
     throw FormatError(path, "checkpoint", reason);
 }
 
-}  // namespace
-
-void saveCheckpoint(const std::string& path, UNet& model, UNet& ema, torch::optim::Optimizer& optimizer,
-                    const CheckpointState& state, const torch::Device& device) {
+/// Builds an archive with `fill` and writes it to `path` through `path.part` and a rename.
+template <typename Fill>
+void saveArchiveAtomically(const std::string& path, const char* what, Fill fill) {
     const std::string partial = path + ".part";
     try {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
         torch::serialize::OutputArchive archive;
+        fill(archive);
+        archive.save_to(partial);
+        std::filesystem::rename(partial, path);
+    } catch (const std::filesystem::filesystem_error& error) {
+        throw IoError(path, error.code().message());
+    } catch (const c10::Error& error) {
+        std::filesystem::remove(partial);
+        throw IoError(path, std::string("cannot write the ") + what + ": " + error.what_without_backtrace());
+    }
+}
+
+}  // namespace
+
+void saveCheckpoint(const std::string& path, UNet& model, UNet& ema, torch::optim::Optimizer& optimizer,
+                    const CheckpointState& state, const torch::Device& device) {
+    saveArchiveAtomically(path, "checkpoint", [&](torch::serialize::OutputArchive& archive) {
         torch::serialize::OutputArchive modelArchive, emaArchive, optimizerArchive;
         model->save(modelArchive);
         ema->save(emaArchive);
@@ -71,14 +86,16 @@ void saveCheckpoint(const std::string& path, UNet& model, UNet& ema, torch::opti
         writeState(archive, state);
         archive.write("rng_cpu", generatorState(torch::Device(torch::kCPU)));
         if (device.is_cuda()) archive.write("rng_cuda", generatorState(device));
-        archive.save_to(partial);
-        std::filesystem::rename(partial, path);
-    } catch (const std::filesystem::filesystem_error& error) {
-        throw IoError(path, error.code().message());
-    } catch (const c10::Error& error) {
-        std::filesystem::remove(partial);
-        throw IoError(path, std::string("cannot write the checkpoint: ") + error.what_without_backtrace());
-    }
+    });
+}
+
+void saveSamplingWeights(const std::string& path, UNet& ema, const CheckpointState& state) {
+    saveArchiveAtomically(path, "weights", [&](torch::serialize::OutputArchive& archive) {
+        torch::serialize::OutputArchive emaArchive;
+        ema->save(emaArchive);
+        archive.write("ema", emaArchive);
+        writeState(archive, state);
+    });
 }
 
 CheckpointState loadCheckpoint(const std::string& path, UNet& model, UNet& ema,

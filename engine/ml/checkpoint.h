@@ -25,6 +25,11 @@ struct CheckpointState {
 void saveCheckpoint(const std::string& path, UNet& model, UNet& ema, torch::optim::Optimizer& optimizer,
                     const CheckpointState& state, const torch::Device& device);
 
+/// Writes only the EMA weights and the state (no raw weights, optimiser or RNG): a model for
+/// sampling, a quarter of a checkpoint's size, that loadWeights(…, ema = true) reads but
+/// training cannot resume from. Atomic like saveCheckpoint. Throws IoError.
+void saveSamplingWeights(const std::string& path, UNet& ema, const CheckpointState& state);
+
 /// Restores what saveCheckpoint wrote into modules built from the same config, tensors mapped
 /// to `device`, and sets the default generators' states. Throws FormatError naming the file
 /// (unreadable archive, missing key, shape mismatch).

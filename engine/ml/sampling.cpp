@@ -292,6 +292,12 @@ SampleResult sampleFromRun(const std::string& runDir, const SampleRequest& reque
                              {"targets", targets},
                              {"scale", request.guideScale}};
         }
+        // How to decode the images (cwb eval crystals, cwb generate): the run's data encoding.
+        const fs::path dataInfo = runDataInfoPath(runDir);
+        if (fs::is_regular_file(dataInfo)) {
+            const nlohmann::json data = nlohmann::json::parse(readFileToString(dataInfo.string()), nullptr, false);
+            if (data.is_object() && data.contains("encoding")) info["encoding"] = data.at("encoding");
+        }
         info["cancelled"] = result.cancelled;
         writeFileAtomically(outDir + "/samples.json", info.dump(2) + "\n");
     }

@@ -75,6 +75,8 @@ std::string dataInfoJson(const ImageSet& images) {
     j["condition_names"] = images.conditionNames();
     j["condition_means"] = images.conditionMeans();
     j["condition_stds"] = images.conditionStds();
+    // How to decode samples of an encoding run (cwb generate, eval crystals).
+    if (!images.encodingJson().empty()) j["encoding"] = nlohmann::json::parse(images.encodingJson());
     return j.dump(2) + "\n";
 }
 
@@ -190,8 +192,10 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
                               const TrainingCallbacks& callbacks) {
     TrainingConfig config = resolveConfig(request, runDir, resume);
     config.validate();
+    const std::vector<std::string> warnings = resolveRunLengthDefaults(config);
     fs::create_directories(runDir);
     RunLog log(runDir, callbacks.log);
+    for (const std::string& w : warnings) log.line("warning: " + w);
     RunStatus status;
     status.totalSteps = config.steps;
     try {
@@ -243,6 +247,12 @@ TrainingResult trainDiffusion(const TrainingConfig& request, const std::string& 
                      std::to_string(images.size()) + " " + imageSetKindName(images.kind()) +
                      " images of " + std::to_string(images.imageSize()) + " px, device " + device.str());
         }
+        log.line("schedule: " + std::to_string(config.steps) + " steps, batch " +
+                 std::to_string(config.batchSize) + ", learning rate " + formatDouble(config.learningRate) +
+                 " after " + std::to_string(config.warmupSteps) + " warm-up steps, EMA decay " +
+                 formatDouble(config.emaDecay) + " (horizon " +
+                 std::to_string(static_cast<long long>(std::llround(1.0 / (1.0 - config.emaDecay)))) +
+                 " steps)");
         if (config.steps > state.step) writeFileAtomically(runConfigPath(runDir), trainingConfigToJson(config));
 
         const bool mixedPrecision = config.mixedPrecision && device.is_cuda();

@@ -44,10 +44,12 @@ void TrainingConfig::validate() const {
     require(weightDecay >= 0, "weight_decay", "must be ≥ 0");
     require(adamBeta1 >= 0 && adamBeta1 < 1 && adamBeta2 >= 0 && adamBeta2 < 1, "adam_betas",
             "must be in [0, 1)");
-    require(warmupSteps >= 0, "warmup_steps", "must be ≥ 0");
+    require(warmupSteps >= 0 || warmupSteps == kAutoWarmup, "warmup_steps",
+            "must be ≥ 0, or -1 for 5 % of the run");
     require(minLrRatio >= 0 && minLrRatio <= 1, "min_lr_ratio", "must be in [0, 1]");
     require(gradClip >= 0, "grad_clip", "must be ≥ 0 (0 = off)");
-    require(emaDecay >= 0 && emaDecay < 1, "ema_decay", "must be in [0, 1)");
+    require((emaDecay >= 0 && emaDecay < 1) || emaDecay == kAutoEmaDecay, "ema_decay",
+            "must be in [0, 1), or -1 for a horizon of a tenth of the run");
     require(conditionDropProb >= 0 && conditionDropProb <= 1, "condition_drop_prob",
             "must be in [0, 1]");
     require(logEvery >= 1, "log_every", "must be at least 1");
@@ -58,6 +60,28 @@ void TrainingConfig::validate() const {
     require(keepCheckpoints >= 0, "keep_checkpoints", "must be ≥ 0 (0 = all)");
     require(diffusion.timesteps >= 2, "diffusion.timesteps", "must be at least 2");
     require(diffusion.minSnrGamma >= 0, "diffusion.min_snr_gamma", "must be ≥ 0 (0 = off)");
+}
+
+std::vector<std::string> resolveRunLengthDefaults(TrainingConfig& c) {
+    std::vector<std::string> warnings;
+    if (c.warmupSteps == kAutoWarmup) {
+        c.warmupSteps = std::min<std::int64_t>(500, (c.steps + 10) / 20);
+    } else if (c.warmupSteps >= c.steps) {
+        warnings.push_back("the warm-up (" + std::to_string(c.warmupSteps) +
+                           " steps) is not shorter than the run (" + std::to_string(c.steps) +
+                           " steps): the learning rate never reaches its peak; leave --warmup "
+                           "unset for 5 % of the run");
+    }
+    if (c.emaDecay == kAutoEmaDecay) {
+        c.emaDecay = std::clamp(1.0 - 10.0 / static_cast<double>(c.steps), 0.0, 0.9999);
+    } else if (c.emaDecay > 0 && 1.0 / (1.0 - c.emaDecay) > static_cast<double>(c.steps)) {
+        warnings.push_back("the EMA horizon 1/(1 − " + std::to_string(c.emaDecay) + ") = " +
+                           std::to_string(static_cast<long long>(std::llround(1.0 / (1.0 - c.emaDecay)))) +
+                           " steps is longer than the run (" + std::to_string(c.steps) +
+                           " steps): the averaged weights used for sampling lag behind the "
+                           "model; leave --ema unset for a horizon of a tenth of the run");
+    }
+    return warnings;
 }
 
 double learningRateAt(const TrainingConfig& c, std::int64_t step) {

@@ -5,11 +5,16 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ml/diffusion_config.h"
 #include "ml/unet_config.h"
 
 namespace cw::ml {
+
+/// "Choose from the run length" markers of TrainingConfig::warmupSteps and emaDecay.
+inline constexpr std::int64_t kAutoWarmup = -1;
+inline constexpr double kAutoEmaDecay = -1.0;
 
 struct TrainingConfig {
     // Data (docs/ecd-datasets.md, docs/encoding-datasets.md).
@@ -30,10 +35,12 @@ struct TrainingConfig {
     double learningRate = 1e-4;
     double weightDecay = 0.0;
     double adamBeta1 = 0.9, adamBeta2 = 0.999;
-    std::int64_t warmupSteps = 500;
+    /// kAutoWarmup: 5 % of the run, at most 500 steps (resolveRunLengthDefaults).
+    std::int64_t warmupSteps = kAutoWarmup;
     double minLrRatio = 0.1;
     double gradClip = 1.0;           ///< max global L2 norm; 0 = off
-    double emaDecay = 0.9999;
+    /// kAutoEmaDecay: 1 − 10/steps, at most 0.9999 (an averaging horizon of a tenth of the run).
+    double emaDecay = kAutoEmaDecay;
     std::int64_t emaStartStep = 0;   ///< EMA copies the weights until this step
     double conditionDropProb = 0.1;  ///< p of the null condition in training (CFG)
     bool mixedPrecision = true;      ///< autocast to float16 on CUDA; ignored on CPU
@@ -55,6 +62,13 @@ struct TrainingConfig {
     /// Throws ConfigError naming the field (steps < 1, batch < 1, lr ≤ 0, p outside [0, 1], …).
     void validate() const;
 };
+
+/// Replaces the automatic warm-up and EMA decay by their values for config.steps (a 300-step
+/// run gets 15 warm-up steps and decay 0.967; 100,000 steps get 500 and 0.9999, the long-run
+/// defaults) and returns warnings for values set by hand that do not suit the run: a warm-up
+/// as long as the run (the learning rate never reaches its peak) or an EMA horizon
+/// 1/(1 − decay) longer than the run (the averaged weights lag far behind the model).
+std::vector<std::string> resolveRunLengthDefaults(TrainingConfig& config);
 
 /// The learning rate of 0-based step `step`: lr·(step+1)/warmup during warm-up, then a cosine
 /// from lr down to minLrRatio·lr at the last step (Loshchilov & Hutter 2017, no restarts).

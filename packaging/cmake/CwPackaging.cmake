@@ -6,6 +6,9 @@ if(CW_BUILD_GUI)
 endif()
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/examples/"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/crystal-workbench/examples")
+# The shipped diffusion model(s): `cwb generate` without --run finds them beside the executable.
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/resources/models/"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/crystal-workbench/models" OPTIONAL)
 
 set(CPACK_PACKAGE_NAME "crystal-workbench")
 set(CPACK_PACKAGE_VENDOR "Crystal Workbench developers")

@@ -22,8 +22,12 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"metrics", {"core", "metrics"}},
     {"plot", {"core", "plot"}},
     {"eval", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval"}},
-    {"crystal_eval", {"core", "crystal", "symmetry", "io", "metrics", "plot", "crystal_eval"}},
-    {"ml", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval", "ml"}},
+    // crystal_eval decodes generated images through the encodings and their data sets.
+    {"crystal_eval", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot",
+                      "crystal_eval"}},
+    // ml generates crystals end to end: sampling, decoding and the crystal evaluator.
+    {"ml", {"core", "crystal", "symmetry", "io", "ecd", "encoding", "dataset", "metrics", "plot", "eval",
+            "crystal_eval", "ml"}},
 };
 
 struct Include {

@@ -252,6 +252,13 @@ void CrystalsPanel::onEnded(const QString& status) {
     m_status->setText(status);
 }
 
+void CrystalsPanel::showReport(std::shared_ptr<const CrystalReportData> data) {
+    if (isRunning()) cancel();
+    const CrystalReportRequest& r = data->request;
+    setInputs(r.generated, r.reference, r.training, r.dataset);
+    onFinished(std::move(data));
+}
+
 void CrystalsPanel::onFinished(std::shared_ptr<const CrystalReportData> data) {
     onEnded(QString("%1 crystals judged against %2 reference crystals%3.")
                 .arg(data->report.generated)

@@ -39,6 +39,9 @@ public:
                    const QString& dataset);
     /// Starts the report in the worker thread (cancelling a running one).
     void start();
+    /// Shows a report made elsewhere (Generate crystals…): its inputs, summary and table, each
+    /// row one click from the 3D view. A running report of the panel's own is cancelled.
+    void showReport(std::shared_ptr<const CrystalReportData> data);
     void cancel();
     bool isRunning() const { return m_worker != nullptr; }
 

@@ -4,6 +4,9 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFileSystemWatcher>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -33,6 +36,14 @@ bool hasCheckpoint(const QString& runDir) {
     return std::filesystem::is_regular_file(ml::runLatestCheckpointPath(runDir.toStdString()), ec);
 }
 
+/// Runs trained on CrysTens or xtal2png images decode to crystals; ECD runs do not.
+bool runEncodesCrystals(const QString& runDir) {
+    QFile file(QDir(runDir).filePath("data.json"));
+    if (!file.open(QIODevice::ReadOnly)) return false;
+    const QString kind = QJsonDocument::fromJson(file.readAll()).object().value("kind").toString();
+    return kind == "crystens" || kind == "xtal2png";
+}
+
 }  // namespace
 
 QString formatDuration(double seconds) {
@@ -52,6 +63,7 @@ RunsPanel::RunsPanel(QWidget* parent)
       m_pause(new QPushButton("Pause")),
       m_cancel(new QPushButton("Cancel")),
       m_sample(new QPushButton("Sample…")),
+      m_generate(new QPushButton("Generate…")),
       m_progress(new QProgressBar),
       m_progressLabel(new QLabel),
       m_watcher(new QFileSystemWatcher(this)),
@@ -76,6 +88,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     m_pause->setObjectName("pauseButton");
     m_cancel->setObjectName("cancelButton");
     m_sample->setObjectName("sampleButton");
+    m_generate->setObjectName("generateButton");
     connect(m_newRun, &QPushButton::clicked, this, &RunsPanel::newRunRequested);
     connect(m_resume, &QPushButton::clicked, this,
             [this] { Q_EMIT resumeRequested(currentRun()); });
@@ -83,6 +96,8 @@ RunsPanel::RunsPanel(QWidget* parent)
     connect(m_cancel, &QPushButton::clicked, this, &RunsPanel::cancelRequested);
     connect(m_sample, &QPushButton::clicked, this,
             [this] { Q_EMIT sampleRequested(currentRun()); });
+    connect(m_generate, &QPushButton::clicked, this,
+            [this] { Q_EMIT generateRequested(currentRun()); });
 
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
@@ -94,7 +109,7 @@ RunsPanel::RunsPanel(QWidget* parent)
     top->addWidget(m_workspaceEdit, 1);
     top->addWidget(browse);
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {m_newRun, m_resume, m_pause, m_cancel, m_sample}) buttons->addWidget(b);
+    for (QPushButton* b : {m_newRun, m_resume, m_pause, m_cancel, m_sample, m_generate}) buttons->addWidget(b);
     buttons->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
@@ -342,6 +357,11 @@ void RunsPanel::updateButtons() {
     set(m_sample, idle && checkpoint,
         checkpoint ? "Draw samples from the selected run's latest checkpoint"
                    : "Select a run with a checkpoint");
+    const bool crystals = run && runEncodesCrystals(QString::fromStdString(run->directory));
+    set(m_generate, idle && checkpoint && crystals,
+        !checkpoint ? "Select a run with a checkpoint"
+        : !crystals ? "Generate crystals from a run trained on CrysTens or xtal2png images (not ECD slices)"
+                    : "Generate crystals: sample, decode to CIFs and judge them against a reference set");
 }
 
 }  // namespace cw

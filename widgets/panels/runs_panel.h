@@ -61,6 +61,7 @@ public:
     QPushButton* pauseButton() const { return m_pause; }
     QPushButton* cancelButton() const { return m_cancel; }
     QPushButton* sampleButton() const { return m_sample; }
+    QPushButton* generateButton() const { return m_generate; }
 
 public Q_SLOTS:
     /// Re-lists the workspace (keeps the selection).
@@ -75,6 +76,8 @@ Q_SIGNALS:
     void pauseRequested();
     void cancelRequested();
     void sampleRequested(const QString& runDir);
+    /// Generate crystals… on a CrysTens/xtal2png run.
+    void generateRequested(const QString& runDir);
     void errorReported(const QString& message);
 
 private:
@@ -101,6 +104,7 @@ private:
     QPushButton* m_pause;
     QPushButton* m_cancel;
     QPushButton* m_sample;
+    QPushButton* m_generate;
     QProgressBar* m_progress;
     QLabel* m_progressLabel;
     QFileSystemWatcher* m_watcher;

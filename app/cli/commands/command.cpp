@@ -33,6 +33,7 @@ void registerCommands(CLI::App& app) {
     registerCrystensCommand(app);
     registerEncodeCommands(app);
     registerDiffusionCommand(app);
+    registerGenerateCommand(app);
     registerBenchCommand(app);
     registerEvalCommand(app);
     registerPropsCommand(app);

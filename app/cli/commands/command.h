@@ -42,6 +42,7 @@ void addEvalFidCommand(CLI::App& eval);  // commands/eval_fid.cpp: cwb eval fid
 void addEvalReportCommand(CLI::App& eval);  // commands/eval_report.cpp: cwb eval report
 void addEvalEncoderCommand(CLI::App& eval);  // commands/eval_encoder.cpp: cwb eval encoder
 void addEvalCrystalsCommand(CLI::App& eval);  // commands/eval_crystals.cpp: cwb eval crystals
+void registerGenerateCommand(CLI::App& app);  // commands/generate.cpp: cwb generate
 void registerPropsCommand(CLI::App& app);  // commands/props.cpp: cwb props train|predict|report
 
 }  // namespace cw::cli

@@ -41,7 +41,7 @@ private:
 
 int runCrystensBuild(CrystensBuildOptions o) {
     EncodingDatasetOptions& d = o.dataset;
-    d.encoding = parseDatasetEncoding(o.encoding);
+    d.setEncodingName(o.encoding);
     d.cell = parseCellChoice(o.cell);
     std::tie(d.shardIndex, d.shardCount) = parseShard(o.shard);
     d.split = parseSplitFractions(o.split);
@@ -56,7 +56,7 @@ int runCrystensBuild(CrystensBuildOptions o) {
 
     if (r.cancelled) return reportInterruptedBuild(r.units, o.settings.outDir);
     std::printf("wrote %zu %s item(s) in %zu shard(s) to %s (%zu resumed)\n", r.rows,
-                datasetEncodingName(d.encoding), r.units, o.settings.outDir.c_str(),
+                d.encodingSpec().name.c_str(), r.units, o.settings.outDir.c_str(),
                 r.unitsResumed);
     std::printf("split train %zu, val %zu, test %zu\n", r.perSplit[0], r.perSplit[1],
                 r.perSplit[2]);
@@ -79,9 +79,11 @@ void registerCrystensCommand(CLI::App& app) {
         ->required();
     b->add_option("--out", build->settings.outDir, "Data-set directory")->required();
     b->add_option("--encoding", build->encoding,
-                  "crystens (64×64×4 float32) or xtal2png (64×64 uint8)")
+                  "crystens (64×64×4 float32), xtal2png (64×64 uint8), or their compact "
+                  "variants crystens-compact and xtal2png-compact for fewer than 52 sites "
+                  "(--max-sites N: side 12 + N padded to a multiple of 16, at least 32)")
         ->capture_default_str();
-    b->add_option("--max-sites", build->dataset.maxSites, "Skip structures with more sites (≤ 52)")
+    b->add_option("--max-sites", build->dataset.maxSites, "Skip structures with more sites (≤ 52); the compact layout's capacity")
         ->capture_default_str();
     b->add_option("--max-e-above-hull", build->maxEAboveHull,
                   "Skip structures above the hull by more (eV/atom), or 'off'")

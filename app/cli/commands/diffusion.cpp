@@ -3,6 +3,7 @@
 #include "commands/command.h"
 
 #ifdef CW_WITH_TORCH
+#include <array>
 #include <cstdio>
 #include <memory>
 #include <stop_token>
@@ -10,7 +11,9 @@
 #include "build_job.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "dataset/image_set.h"
 #include "ml/run_directory.h"
+#include "ml/run_export.h"
 #include "ml/sampling.h"
 #include "ml/trainer.h"
 #include "ml/training_config.h"
@@ -77,6 +80,10 @@ int runTrain(const CLI::App& cmd, const TrainFlags& f) {
     if (!f.configFile.empty())
         config = ml::trainingConfigFromJson(readFileToString(f.configFile), config, f.configFile);
     config = applyFlags(cmd, f, config);
+    // An encoding's items are tables that cannot be resampled: its model takes their size.
+    if (cmd.count("--size") == 0 && !f.resume) {
+        if (const auto side = encodingItemSide(config.dataDir)) config.model.imageSize = *side;
+    }
     if (f.resume) {
         // A resumed run keeps its stored config; only --steps (to extend it), --device and
         // --threads apply, and the stored steps win unless --steps asks for more.
@@ -170,7 +177,7 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--max-items", f->maxItems, "Use at most N items (0: all)");
     t->add_flag("--no-augment", f->noAugment, "No rotations/flips of ECD slices");
     t->add_option("--workers", f->workers, "Data-loading threads [2]");
-    t->add_option("--size", f->size, "Image size in pixels (resampled from the data set) [64]");
+    t->add_option("--size", f->size, "Image size in pixels (ECD slices are resampled to it; encodings keep their own) [64]");
     t->add_option("--channels", f->channels, "Expected channels (the data set decides; checked)");
     t->add_option("--base", f->base, "UNet base channels [64]");
     t->add_option("--mults", f->mults, "Channel multipliers per level [1,2,4]");
@@ -186,9 +193,9 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--batch", f->batch, "Batch size [4]");
     t->add_option("--lr", f->lr, "Peak learning rate [1e-4]");
     t->add_option("--weight-decay", f->weightDecay, "AdamW weight decay [0]");
-    t->add_option("--warmup", f->warmup, "Warm-up steps [500]");
+    t->add_option("--warmup", f->warmup, "Warm-up steps [5 % of --steps, at most 500]");
     t->add_option("--grad-clip", f->gradClip, "Max gradient norm (0: off) [1]");
-    t->add_option("--ema", f->ema, "EMA decay [0.9999]");
+    t->add_option("--ema", f->ema, "EMA decay [1 − 10/steps, at most 0.9999]");
     t->add_option("--condition-drop", f->condDrop, "Probability of the null condition [0.1]");
     t->add_flag("--no-amp", f->noAmp, "No bfloat16 autocast on CUDA");
     t->add_option("--device", f->device, "auto, cpu, cuda or cuda:N [auto]");
@@ -239,6 +246,22 @@ void addSampleCommand(CLI::App& parent) {
     setAction(s, [f] { return runSample(*f); });
 }
 
+void addExportCommand(CLI::App& parent) {
+    auto f = std::make_shared<std::array<std::string, 3>>();  // run, checkpoint, out
+    (*f)[1] = "latest";
+    CLI::App* e = parent.add_subcommand(
+        "export", "Reduce a run to a sampling model: configs and the EMA weights only (a quarter of a checkpoint)");
+    e->add_option("--run", (*f)[0], "Run directory")->required();
+    e->add_option("--checkpoint", (*f)[1], "latest, a step number, or a path")->capture_default_str();
+    e->add_option("--out", (*f)[2], "New folder for the model")->required();
+    setAction(e, [f] {
+        const ml::ExportedModel m = ml::exportSamplingModel((*f)[0], (*f)[1], (*f)[2]);
+        std::printf("exported step %lld of %s to %s (%.1f MB)\n", static_cast<long long>(m.step),
+                    (*f)[0].c_str(), m.checkpoint.c_str(), m.bytes / 1e6);
+        return kExitOk;
+    });
+}
+
 }  // namespace
 
 void registerDiffusionCommand(CLI::App& app) {
@@ -246,6 +269,7 @@ void registerDiffusionCommand(CLI::App& app) {
     cmd->require_subcommand(1);
     addTrainCommand(*cmd);
     addSampleCommand(*cmd);
+    addExportCommand(*cmd);
 }
 
 }  // namespace cw::cli

@@ -6,8 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands/command.h"
-#include "commands/crystal_images.h"
+#include "commands/crystal_summary.h"
 #include "core/error.h"
+#include "crystal_eval/crystal_images.h"
 #include "crystal_eval/crystal_report.h"
 #include "crystal_eval/crystal_report_files.h"
 #include "io/structure_stream.h"
@@ -24,7 +25,7 @@ struct CrystalsOptions {
     bool noNearest = false;
     bool json = false;
     bool progress = false;
-    ImageDecodeSettings decode;
+    EncodingDecodeSettings decode;
 };
 
 /// Every structure of an input; bad entries are reported on stderr and counted.
@@ -40,49 +41,11 @@ std::vector<Structure> readAll(const std::string& path, const std::string& role,
     return structures;
 }
 
-std::string percent(std::size_t count, std::size_t of) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%6.2f %%", of ? 100.0 * double(count) / double(of) : 0.0);
-    return buffer;
-}
-
-void printSummary(const CrystalReport& r, const std::string& dataset) {
-    std::printf("generated %zu, reference %zu, training %zu\n", r.generated, r.reference, r.training);
-    std::printf("structural validity     %s  (%zu)\n", percent(r.structurallyValid, r.generated).c_str(),
-                r.structurallyValid);
-    std::printf("compositional validity  %s  (%zu)\n",
-                percent(r.compositionallyValid, r.generated).c_str(), r.compositionallyValid);
-    std::printf("valid (both + fingerprints) %s  (%zu)\n", percent(r.valid, r.generated).c_str(), r.valid);
-    std::printf("unique                  %s  (%zu)\n", percent(r.unique, r.generated).c_str(), r.unique);
-    if (r.novel) {
-        std::printf("novel                   %s  (%zu)\n", percent(*r.novel, r.generated).c_str(), *r.novel);
-    }
-    if (r.coverage) {
-        std::printf("COV-R                   %6.2f %%\nCOV-P                   %6.2f %%\n",
-                    100 * r.coverage->recall, 100 * r.coverage->precision);
-    }
-    if (r.properties) {
-        std::printf("W1(density)             %.4f g/cm³  (%zu valid drawn)\n", r.properties->densityW1,
-                    r.properties->drawn);
-        std::printf("W1(number of elements)  %.4f\n", r.properties->elementCountW1);
-    }
-    if (!r.propertiesNote.empty()) std::printf("note: %s\n", r.propertiesNote.c_str());
-    const auto rows = publishedRows(dataset);
-    if (!rows.empty()) {
-        std::printf("\npublished (%s; %%):  model  struct  comp  COV-R  COV-P  W(ρ)  W(N_el)\n",
-                    dataset.c_str());
-        for (const PublishedRow& row : rows) {
-            std::printf("  %-16s %7.2f %7.2f %7.2f %7.2f %8.4g %8.4g\n", row.model.c_str(),
-                        row.structural, row.compositional, row.coverageRecall,
-                        row.coveragePrecision, row.densityW1, row.elementsW1);
-        }
-    }
-}
-
 int runCrystals(const CrystalsOptions& o) {
-    std::size_t skipped = 0, undecodable = 0;
+    std::size_t skipped = 0;
+    ProblemLog undecodable;
     std::vector<GeneratedCrystal> generated;
-    if (auto images = readCrystalImages(o.generated, o.decode, &undecodable)) {
+    if (auto images = readCrystalImages(o.generated, o.decode, undecodable)) {
         generated = std::move(*images);
     } else {
         for (const Structure& s : readAll(o.generated, "generated", &skipped)) {
@@ -91,8 +54,8 @@ int runCrystals(const CrystalsOptions& o) {
     }
     // A reference or training set given as a data set is its crystals through encode → decode.
     auto readSet = [&](const std::string& path, const char* role) {
-        std::size_t failed = 0;
-        if (auto images = readCrystalImages(path, o.decode, &failed)) {
+        ProblemLog failed;
+        if (auto images = readCrystalImages(path, o.decode, failed)) {
             std::vector<Structure> structures;
             for (const GeneratedCrystal& c : *images) {
                 try {
@@ -108,9 +71,11 @@ int runCrystals(const CrystalsOptions& o) {
     const std::vector<Structure> reference = readSet(o.reference, "reference");
     std::vector<Structure> training;
     if (!o.training.empty()) training = readSet(o.training, "training");
-    if (undecodable) {
+    for (const Problem& p : undecodable.problems())
+        std::fprintf(stderr, "cwb: %s %s\n", p.where.c_str(), p.reason.c_str());
+    if (!undecodable.empty()) {
         std::fprintf(stderr, "cwb: %zu of %zu generated images could not be decoded (invalid)\n",
-                     undecodable, generated.size());
+                     undecodable.count(), generated.size());
     }
     CrystalReportOptions options;
     if (o.dataset.empty()) {
@@ -131,7 +96,7 @@ int runCrystals(const CrystalsOptions& o) {
     if (o.json) {
         std::fputs(crystalReportJson(report, o.dataset).c_str(), stdout);
     } else {
-        printSummary(report, o.dataset);
+        printCrystalReportSummary(report, o.dataset);
         if (o.dataset.empty()) {
             std::printf("no coverage: name the data set (--dataset mp20|perov5|carbon24) for its cutoffs\n");
         }
@@ -153,7 +118,8 @@ void addEvalCrystalsCommand(CLI::App& eval) {
                     "Generated crystals: a folder of CIF/POSCAR files, a collection (MP/Alexandria "
                     "JSON, a CDVAE CSV with a cif column), extended XYZ; or images decoded here: "
                     "a samples.npy (N × 4 × 64 × 64 CrysTens or N × 1 × 64 × 64 xtal2png, "
-                    "values in [0, 1]), a folder holding one, or a CrysTens/xtal2png data set")
+                    "values in [0, 1]; compact encodings described by the samples.json beside "
+                    "it), a folder holding one, or a CrysTens/xtal2png data set")
         ->required();
     cmd->add_option("--reference", o->reference, "The reference (test) set, in the same formats")
         ->required();

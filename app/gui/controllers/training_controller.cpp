@@ -14,6 +14,8 @@
 #include "panels/loss_chart.h"
 #include "panels/new_run_dialog.h"
 #include "panels/runs_panel.h"
+#include "jobs/generation_worker.h"
+#include "panels/generate_dialog.h"
 #include "panels/sample_dialog.h"
 #include "panels/samples_panel.h"
 
@@ -33,6 +35,7 @@ TrainingController::TrainingController(RunsPanel* runs, LossChart* loss, Samples
     connect(m_runs, &RunsPanel::newRunRequested, this, &TrainingController::newRun);
     connect(m_runs, &RunsPanel::resumeRequested, this, &TrainingController::resume);
     connect(m_runs, &RunsPanel::sampleRequested, this, &TrainingController::sample);
+    connect(m_runs, &RunsPanel::generateRequested, this, &TrainingController::generate);
     connect(m_runs, &RunsPanel::pauseRequested, this, &TrainingController::pause);
     connect(m_runs, &RunsPanel::cancelRequested, this, &TrainingController::cancel);
     connect(m_runs, &RunsPanel::selectionChanged, this, &TrainingController::showSelection);
@@ -150,6 +153,51 @@ bool TrainingController::startSampling(const QString& runDir, const ml::SampleRe
     return true;
 }
 
+void TrainingController::generate(const QString& runDir) {
+    if (busy() || runDir.isEmpty()) return;
+    GenerateDialog dialog(runDir, m_dialogParent);
+    dialog.setSets(m_lastReference, m_lastTraining, m_lastDataset);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const ml::GenerationRequest request = dialog.request();
+    m_lastReference = QString::fromStdString(request.reference);
+    m_lastTraining = QString::fromStdString(request.training);
+    m_lastDataset = QString::fromStdString(request.dataset);
+    startGeneration(request, dialog.outputDirectory());
+}
+
+bool TrainingController::startGeneration(const ml::GenerationRequest& request, const QString& outDir) {
+    if (busy()) return false;
+    auto* worker = new GenerationWorker(request, outDir);
+    m_generation = worker;
+    connect(worker, &GenerationWorker::progress, m_runs,
+            [this](const QString& stage, qint64 done, qint64 total, double imagesPerSecond) {
+                if (stage == "generate")
+                    m_runs->showProgress(done, total, imagesPerSecond);
+                else
+                    m_runs->showIdle(QString("Judging the crystals: %1 %2/%3").arg(stage).arg(done).arg(total));
+            });
+    connect(worker, &GenerationWorker::finished, this,
+            [this](std::shared_ptr<const CrystalReportData> data, const QString& summary) {
+                Q_EMIT infoReported(summary);
+                endJob(summary);
+                Q_EMIT crystalsGenerated(std::move(data));
+            });
+    connect(worker, &GenerationWorker::cancelled, this, [this, outDir](qint64 kept) {
+        const QString text = QString("Generation cancelled: %1 crystals kept in %2; generate into the same "
+                                     "folder to resume")
+                                 .arg(kept)
+                                 .arg(outDir);
+        Q_EMIT infoReported(text);
+        endJob(text);
+    });
+    connect(worker, &GenerationWorker::failed, this, &TrainingController::jobFailed);
+    runInThread(worker, QString::fromStdString(request.runDir), false);
+    Q_EMIT infoReported(QString("Generating %1 crystals from %2 into %3")
+                            .arg(request.sample.count)
+                            .arg(QFileInfo(QString::fromStdString(request.runDir)).fileName(), outDir));
+    return true;
+}
+
 void TrainingController::runInThread(QObject* worker, const QString& runDir, bool training) {
     m_worker = worker;
     m_jobRun = runDir;
@@ -158,6 +206,8 @@ void TrainingController::runInThread(QObject* worker, const QString& runDir, boo
     worker->moveToThread(m_thread);
     if (m_training)
         connect(m_thread, &QThread::started, m_training, &TrainingWorker::run);
+    else if (m_generation)
+        connect(m_thread, &QThread::started, m_generation, &GenerationWorker::run);
     else
         connect(m_thread, &QThread::started, m_sampling, &SamplingWorker::run);
     m_runs->setActiveJob(runDir, training);
@@ -196,6 +246,7 @@ void TrainingController::endJob(const QString& idleText) {
     m_worker = nullptr;
     m_training = nullptr;
     m_sampling = nullptr;
+    m_generation = nullptr;
     m_jobRun.clear();
     m_runs->setActiveJob({}, false);
     m_runs->showIdle(idleText);
@@ -212,6 +263,7 @@ void TrainingController::pause() {
 void TrainingController::cancel() {
     if (m_training) m_training->requestCancel();
     if (m_sampling) m_sampling->requestCancel();
+    if (m_generation) m_generation->requestCancel();
 }
 
 void TrainingController::shutdown() {
@@ -219,6 +271,7 @@ void TrainingController::shutdown() {
     // Paused rather than cancelled: the run resumes next time exactly where it stopped.
     if (m_training) m_training->requestPause();
     if (m_sampling) m_sampling->requestCancel();
+    if (m_generation) m_generation->requestCancel();  // its finished batches stay for a resume
     m_thread->quit();  // takes effect once run() has returned
     m_thread->wait();
     delete m_worker;

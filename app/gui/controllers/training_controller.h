@@ -1,12 +1,15 @@
 #pragma once
-// Training and sampling from the window: runs the New run… and Sample… dialogs, starts one
-// job at a time in a worker thread (TrainingWorker, SamplingWorker), and wires the job's
+// Training, sampling and generating crystals from the window: runs the New run…, Sample… and
+// Generate crystals… dialogs, starts one job at a time in a worker thread (TrainingWorker,
+// SamplingWorker, GenerationWorker), and wires the job's
 // signals to the Runs, Loss and Samples panels. On close a training is paused (it resumes
 // later from its checkpoint) and the thread is waited for.
 
 #include <QObject>
 #include <QString>
+#include <memory>
 
+#include "ml/crystal_generation.h"
 #include "ml/sampling.h"
 #include "ml/trainer.h"
 #include "ml/training_config.h"
@@ -20,6 +23,8 @@ class LossChart;
 class RunsPanel;
 class SamplesPanel;
 class SamplingWorker;
+class GenerationWorker;
+struct CrystalReportData;
 class TrainingWorker;
 
 class TrainingController : public QObject {
@@ -35,6 +40,11 @@ public:
     /// shown in the Samples panel when done.
     bool startSampling(const QString& runDir, const ml::SampleRequest& request,
                        const QString& outDir);
+    /// Generates crystals (ml::generateCrystals) into `outDir` unless a job is running; false
+    /// then. The report goes out through crystalsGenerated when done.
+    bool startGeneration(const ml::GenerationRequest& request, const QString& outDir);
+    /// Runs the Generate crystals… dialog for `runDir` and starts the job it describes.
+    void generate(const QString& runDir);
     bool busy() const { return m_thread != nullptr; }
     /// Pauses a training or cancels a sampling, and waits for the worker thread.
     void shutdown();
@@ -44,6 +54,8 @@ Q_SIGNALS:
     void errorReported(const QString& message);
     /// A job ended (finished, paused, cancelled or failed).
     void jobEnded();
+    /// A generation finished: its judged crystals, for the Crystals panel.
+    void crystalsGenerated(std::shared_ptr<const cw::CrystalReportData> data);
 
 private:
     void newRun();
@@ -68,6 +80,8 @@ private:
     QObject* m_worker = nullptr;
     TrainingWorker* m_training = nullptr;
     SamplingWorker* m_sampling = nullptr;
+    GenerationWorker* m_generation = nullptr;
+    QString m_lastReference, m_lastTraining, m_lastDataset;  // the next dialog starts from them
     QString m_jobRun;
     bool m_jobRunSelected = false;
     ml::TrainingConfig m_lastConfig;  // the next New run… starts from the last one
