@@ -46,6 +46,7 @@ public:
         CrysTensDecodeOptions o;
         o.symmetrizeTolerance = settings.symmetrizeA;
         o.analyzeSymprec = settings.analyzeSymprec;
+        o.robust = settings.robust;
         return decodeCrysTens(crysTensFromChannelsFirst(planes, !spec().raw, maxSites()), o);
     }
 };

@@ -34,6 +34,9 @@ struct EncodingDecodeSettings {
     double symmetrizeA = 0;       ///< > 0: spglib's conventional standard cell at this symprec (Å)
     bool refine = false;          ///< xtal2png: least-squares fit to the distance block
     double analyzeSymprec = 0.1;  ///< symprec (Å) of DecodedCrystal::spaceGroup; ≤ 0 skips it
+    /// CrysTens: remove each channel's offset and take header medians (CrysTensDecodeOptions::
+    /// robust); on for generated images, the same result for encoded ones.
+    bool robust = true;
 };
 
 /// One encoding. Model space is channels-first floats in [0, 1] (side × side per channel);

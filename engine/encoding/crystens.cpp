@@ -3,6 +3,7 @@
 #include "encoding/crystens.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -231,18 +232,41 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
     const int side = tensor.side;
     const int maxSites = std::min(tensor.maxSites, side - kH);
     auto index = [side](int r, int k, int ch) { return elementIndex(side, r, k, ch); };
+    // Robust mode: each channel's median over the cells the layout keeps at zero (the 12 × 12
+    // header corner and the padding of a compact tensor) is a generated image's offset.
+    std::array<double, 4> offset{0, 0, 0, 0};
+    if (options.robust) {
+        for (int ch = 0; ch < 4; ++ch) {
+            std::vector<double> zeros;
+            for (int r = 0; r < side; ++r)
+                for (int k = 0; k < side; ++k)
+                    if ((r < kH && k < kH) || r >= kH + maxSites || k >= kH + maxSites)
+                        zeros.push_back(tensor(r, k, ch));
+            std::nth_element(zeros.begin(), zeros.begin() + zeros.size() / 2, zeros.end());
+            offset[ch] = zeros[zeros.size() / 2];
+        }
+    }
     std::vector<double> t(elementCount(side));
     for (int r = 0; r < side; ++r) {
         for (int k = 0; k < side; ++k) {
             for (int ch = 0; ch < 4; ++ch) {
                 const CrysTensRange* range = tensor.normalized ? rangeAt(r, k, ch) : nullptr;
-                const double v = tensor(r, k, ch);
+                const double v = tensor(r, k, ch) - offset[ch];
                 t[index(r, k, ch)] = range ? denormalizeValue(v, *range) : v;
             }
         }
     }
     // Step 3's header mean, needed by step 2.
     auto header = [&](int i, int f) {
+        if (options.robust) {  // the median of the 8 copies: one bad channel does not move it
+            std::array<double, 8> copies;
+            for (int ch = 0; ch < 4; ++ch) {
+                copies[2 * ch] = t[index(kH + i, f, ch)];
+                copies[2 * ch + 1] = t[index(f, kH + i, ch)];
+            }
+            std::sort(copies.begin(), copies.end());
+            return (copies[3] + copies[4]) / 2.0;
+        }
         double sum = 0;
         for (int ch = 0; ch < 4; ++ch) sum += t[index(kH + i, f, ch)] + t[index(f, kH + i, ch)];
         return sum / 8.0;
@@ -254,12 +278,32 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
         throw ValueError("CrysTens: site 0 has no lattice (a, b, c ≤ 0): the tensor holds no crystal");
     }
     int n = 1;
-    for (; n < maxSites; ++n) {
-        bool consistent = true;
-        for (int k = 0; k < 6 && consistent; ++k) {
-            consistent = std::abs(header(n, 4 + k) - cell0[k]) <= options.siteConsistency * std::abs(cell0[k]);
+    if (options.robust && tensor.normalized) {
+        // A generated lattice is too noisy for the 20 % rule; a padding row's header is zero in
+        // every normalised feature, a site's sums to about 3 (Z, x, y, z, a, b, c, angles, group),
+        // so a row whose 11 features (medians of their copies) sum to more than 1 is a site.
+        auto occupied = [&](int i) {
+            double sum = 0;
+            for (int f = 0; f < 11; ++f) {
+                std::array<double, 8> copies;
+                for (int ch = 0; ch < 4; ++ch) {
+                    copies[2 * ch] = tensor(kH + i, f, ch) - offset[ch];
+                    copies[2 * ch + 1] = tensor(f, kH + i, ch) - offset[ch];
+                }
+                std::sort(copies.begin(), copies.end());
+                sum += std::abs((copies[3] + copies[4]) / 2.0);
+            }
+            return sum > 1.0;
+        };
+        while (n < maxSites && occupied(n)) ++n;
+    } else {
+        for (; n < maxSites; ++n) {
+            bool consistent = true;
+            for (int k = 0; k < 6 && consistent; ++k) {
+                consistent = std::abs(header(n, 4 + k) - cell0[k]) <= options.siteConsistency * std::abs(cell0[k]);
+            }
+            if (!consistent) break;
         }
-        if (!consistent) break;
     }
 
     DecodedCrystal out;
@@ -271,6 +315,14 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
         for (int c = 0; c < 3; ++c) x[i][c] = header(i, 1 + c);
         for (int k = 0; k < 6; ++k) cell[k] += header(i, 4 + k) / n;
         sg += header(i, 10) / n;
+    }
+    if (options.robust) {  // the cell is the median over the sites too
+        for (int k = 0; k < 6; ++k) {
+            std::vector<double> values(n);
+            for (int i = 0; i < n; ++i) values[i] = header(i, 4 + k);
+            std::sort(values.begin(), values.end());
+            cell[k] = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+        }
     }
     out.headerSpaceGroup = std::clamp(static_cast<int>(std::lround(sg)), 0, 230);
 

@@ -112,6 +112,14 @@ struct CrysTensDecodeOptions {
     double symmetrizeTolerance = 0;
     /// symprec of DecodedCrystal::spaceGroup when not symmetrising; ≤ 0 skips it.
     double analyzeSymprec = 0.1;
+    /// For generated tensors (off: the paper's decoding): subtract from each channel the median
+    /// of the cells the layout keeps at zero (the 12 × 12 header corner and a compact tensor's
+    /// padding), which removes a generated image's per-channel offset, and take each header
+    /// feature as the median of its 8 copies instead of their mean, so that one bad channel
+    /// does not move it; sites are the rows whose normalised header features sum to more than
+    /// 1 (padding rows are zero) instead of the 20 % lattice rule, and the cell is the median
+    /// over the sites. An encoded tensor decodes the same either way.
+    bool robust = false;
 };
 
 /// The CrysTens paper's post-processing with the fixes of encodings.md: undo the normalisation

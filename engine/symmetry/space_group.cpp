@@ -1,5 +1,8 @@
 #include "symmetry/space_group.h"
 
+#include <Eigen/Geometry>
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -115,9 +118,32 @@ std::string noGroupReason(const Structure& structure, const SymmetryOptions& opt
 
 }  // namespace
 
+/// The cell's smallest height (Å): its volume over its largest face.
+static double smallestHeight(const Lattice& lattice) {
+    const Eigen::Matrix3d& m = lattice.matrix();
+    double largestFace = 0;
+    for (int i = 0; i < 3; ++i)
+        largestFace = std::max(largestFace, Eigen::Vector3d(m.row((i + 1) % 3))
+                                                .cross(Eigen::Vector3d(m.row((i + 2) % 3)))
+                                                .norm());
+    return largestFace > 0 ? std::abs(lattice.volume()) / largestFace : 0.0;
+}
+
 SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptions& options) {
     detail::checkOptions(options);
     detail::checkCellInput(structure);  // before the close-pair search reads the coordinates
+    // spglib crashes (segfault in its space-group search, 2.0) on cells flatter than symprec,
+    // which generated crystals produce; no symmetry is meaningful there anyway.
+    if (const double height = smallestHeight(structure.lattice()); !(height >= options.symprecA)) {
+        SpaceGroupInfo info;
+        char text[160];
+        std::snprintf(text, sizeof text,
+                      "the cell is %.3g Å thick in one direction, less than symprec %.3g Å: no symmetry "
+                      "can be found",
+                      height, options.symprecA);
+        info.failure = text;
+        return info;
+    }
     AnalysisCell analysed = analysisCell(structure, options.symprecA);
     detail::SpglibCell& cell = analysed.cell;
     const detail::DatasetPtr dataset(

@@ -141,6 +141,21 @@ private Q_SLOTS:
         QVERIFY(perovskite.equivalentAtoms[0] != perovskite.equivalentAtoms[1]);
         QCOMPARE(perovskite.equivalentAtoms[2], perovskite.equivalentAtoms[4]);
     }
+    void cellsFlatterThanSymprecHaveNoGroup() {
+        // A generated crystal whose cell is 0.05 Å thick (angles summing to almost 360°) made
+        // spglib 2.0 segfault in its space-group search; it is now "no group" with the reason.
+        const cw::Lattice flat = cw::Lattice::fromParameters({5.0, 5.0, 5.0, 119.999, 119.999, 119.999});
+        cw::Structure s{flat, {}};
+        s.addSite({26, Eigen::Vector3d(0, 0, 0), "Fe", 1.0});
+        s.addSite({8, Eigen::Vector3d(0.5, 0.5, 0.5), "O", 1.0});
+        const cw::SpaceGroupInfo info = cw::analyzeSpaceGroup(s, {0.1, 5.0});
+        QCOMPARE(info.number, 0);
+        QVERIFY2(info.failure.find("thick in one direction") != std::string::npos, info.failure.c_str());
+        // A normal cell is untouched.
+        cw::Structure cubic{cw::Lattice::fromParameters({4.0, 4.0, 4.0, 90, 90, 90}), s.sites()};
+        QCOMPARE(cw::analyzeSpaceGroup(cubic, {0.1, 5.0}).number, 221);
+    }
+
     void crystalSystemBoundaries() {
         const std::vector<std::pair<int, const char*>> cases = {
             {1, "triclinic"},     {2, "triclinic"},     {3, "monoclinic"},  {15, "monoclinic"},
