@@ -17,6 +17,7 @@ private Q_SLOTS:
     void initTestCase();
     void xtal2pngRoundTrip();
     void crystensRoundTrip();
+    void compactFormats();
     void errors();
 
 private:
@@ -84,6 +85,27 @@ void TestEncodeCli::crystensRoundTrip() {
         QVERIFY(std::abs(j["lattice"].toObject()["a"].toDouble() - 5.64) < 1e-5);
         QCOMPARE(j["space_group"].toObject()["number"].toInt(), 225);
     }
+}
+
+void TestEncodeCli::compactFormats() {
+    // NaCl's 8-site conventional cell in a compact CrysTens for 8 sites: 32 × 32 × 4, decoded back.
+    const QString npy = path("nacl-compact.npy"), cif = path("nacl-compact.cif");
+    cw::test::CliResult r =
+        cw::test::runCwb({"encode", "crystens-compact", m_nacl, "--max-sites", "8", "--out", npy});
+    QVERIFY2(r.exitCode == 0 && r.out.contains("32 × 32 × 4"), qPrintable(r.out + r.err));
+    r = cw::test::runCwb({"decode", "crystens-compact", npy, "--max-sites", "8", "--out", cif, "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(j["n"].toInt(), 8);
+    QCOMPARE(j["formula"].toString(), QString("NaCl"));
+    QVERIFY(std::abs(j["lattice"].toObject()["a"].toDouble() - 5.64) < 0.01);
+    // Too few sites for the cell, the full size under a compact name, no size at decode: exit 2.
+    r = cw::test::runCwb({"encode", "xtal2png-compact", m_nacl, "--max-sites", "4", "--out", path("x.png")});
+    QVERIFY2(r.exitCode == 1 && r.err.contains("at most 4"), qPrintable(r.err));
+    r = cw::test::runCwb({"encode", "crystens-compact", m_nacl, "--max-sites", "52", "--out", npy});
+    QVERIFY2(r.exitCode == 2 && r.err.contains("1…51"), qPrintable(r.err));
+    r = cw::test::runCwb({"decode", "crystens-compact", npy, "--out", cif});
+    QVERIFY2(r.exitCode == 2 && r.err.contains("--max-sites"), qPrintable(r.err));
 }
 
 void TestEncodeCli::errors() {

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/npy.h"
 #include "crystal/elements.h"
+#include "encoding/crystal_encoding.h"
 #include "encoding/crystens.h"
 #include "encoding/xtal2png.h"
 #include "io/cif.h"
@@ -31,15 +32,25 @@ struct EncodeOptions {
     std::string out;
 };
 
+/// "crystens-compact" → "crystens" and checks --max-sites against the registry (a compact
+/// variant needs fewer than 52 sites; a full one 52, or more for xtal2png's extension).
+std::string familyOf(const std::string& format, int maxSites) {
+    const bool compact = endsWith(format, "-compact");
+    if (compact) makeEncoding({format, maxSites, false});  // throws with the reason
+    return compact ? format.substr(0, format.size() - 8) : format;
+}
+
 int runEncode(const EncodeOptions& o) {
     const CellChoice cell = parseCellChoice(o.cell);
     const Structure s = readStructure(o.file, o.id);
     const std::string name = s.id().empty() ? o.file : s.id();
-    if (o.format == "xtal2png") {
+    const bool compact = endsWith(o.format, "-compact");
+    if (familyOf(o.format, o.maxSites) == "xtal2png") {
         if (o.raw || o.channelsFirst) throw ConfigError("--raw and --channels-first apply to crystens only");
         Xtal2PngOptions options;
         options.cell = cell;
         options.maxSites = o.maxSites;
+        if (compact) options.side = paddedEncodingSide(o.maxSites);
         const Xtal2PngImage image = encodeXtal2Png(s, options);
         if (endsWith(o.out, ".npy")) {
             writeNpy(o.out, image.pixels, {static_cast<std::size_t>(image.side), static_cast<std::size_t>(image.side)});
@@ -51,14 +62,19 @@ int runEncode(const EncodeOptions& o) {
         std::printf("%s: %s, %zu sites → %s (%d × %d, xtal2png name %s)\n", name.c_str(), s.reducedFormula().c_str(),
                     s.size(), o.out.c_str(), image.side, image.side, xtal2pngFileName(s, image).c_str());
     } else {
-        if (o.maxSites != kEncodingMaxSites) throw ConfigError("--max-sites applies to xtal2png only");
+        if (!compact && o.maxSites != kEncodingMaxSites)
+            throw ConfigError("--max-sites below 52 needs --encoding crystens-compact (CrysTens holds 52 sites)");
         if (!endsWith(o.out, ".npy")) throw ConfigError("crystens output must end in .npy: " + o.out);
         CrysTensOptions options;
         options.cell = cell;
         options.normalize = !o.raw;
-        writeCrysTensNpy(o.out, encodeCrysTens(s, options), o.channelsFirst);
+        options.maxSites = o.maxSites;
+        const CrysTensTensor tensor = encodeCrysTens(s, options);
+        writeCrysTensNpy(o.out, tensor, o.channelsFirst);
+        const std::string side = std::to_string(tensor.side);
         std::printf("%s: %s, %zu sites → %s (%s, %s)\n", name.c_str(), s.reducedFormula().c_str(), s.size(),
-                    o.out.c_str(), o.channelsFirst ? "4 × 64 × 64" : "64 × 64 × 4", o.raw ? "raw" : "normalised");
+                    o.out.c_str(), (o.channelsFirst ? "4 × " + side + " × " + side : side + " × " + side + " × 4").c_str(),
+                    o.raw ? "raw" : "normalised");
     }
     return kExitOk;
 }
@@ -71,6 +87,8 @@ struct DecodeOptions {
     bool legacy = false;
     bool raw = false;
     int cluster = 0;
+    int maxSites = 0;
+    bool robust = false;
     std::string out;
     bool json = false;
 };
@@ -110,20 +128,32 @@ int runDecode(const DecodeOptions& o) {
     if (o.symmetrize < 0) throw ConfigError("--symmetrize needs a positive tolerance in Å");
     if (!endsWith(o.out, ".cif")) throw ConfigError("decode writes a CIF: --out must end in .cif");
     DecodedCrystal d;
-    if (o.format == "xtal2png") {
-        if (o.raw || o.cluster) throw ConfigError("--raw and --cluster apply to crystens only");
+    if (endsWith(o.format, "-compact") && o.maxSites < 1)
+        throw ConfigError(o.format + " needs --max-sites N, the site count the images were encoded for");
+    if (familyOf(o.format, o.maxSites) == "xtal2png") {
+        if (o.raw || o.cluster || o.robust) throw ConfigError("--raw, --cluster and --robust apply to crystens only");
         Xtal2PngDecodeOptions options;
         options.symmetrizeTolerance = o.symmetrize;
         options.refine = o.refine;
         options.legacyLayout = o.legacy;
-        d = decodeXtal2Png(readXtal2PngFile(o.input), options);
+        Xtal2PngImage image = readXtal2PngFile(o.input);
+        image.maxSites = o.maxSites;
+        d = decodeXtal2Png(image, options);
     } else {
         if (o.legacy) throw ConfigError("--legacy applies to xtal2png only");
         if (o.refine) throw ConfigError("--refine applies to xtal2png only (CrysTens has no periodic distances)");
         CrysTensDecodeOptions options;
         options.symmetrizeTolerance = o.symmetrize;
         options.clusterCount = o.cluster;
-        d = decodeCrysTens(readCrysTensNpy(o.input, !o.raw), options);
+        options.robust = o.robust;
+        CrysTensTensor tensor = readCrysTensNpy(o.input, !o.raw);
+        if (o.maxSites > 0) {
+            if (o.maxSites > tensor.side - kEncodingHeaderWidth)
+                throw ConfigError("--max-sites " + std::to_string(o.maxSites) + " does not fit a " +
+                                  std::to_string(tensor.side) + "-pixel tensor");
+            tensor.maxSites = o.maxSites;
+        }
+        d = decodeCrysTens(tensor, options);
     }
     d.structure.setId("decoded");
     writeCif(o.out, d.structure);
@@ -145,20 +175,26 @@ int runDecode(const DecodeOptions& o) {
 void registerEncodeCommands(CLI::App& app) {
     auto e = std::make_shared<EncodeOptions>();
     CLI::App* enc = app.add_subcommand("encode", "A crystal as an xtal2png image or a CrysTens tensor");
-    enc->add_option("format", e->format, "xtal2png or crystens")->required()->check(CLI::IsMember({"xtal2png", "crystens"}));
+    enc->add_option("format", e->format, "xtal2png, crystens, xtal2png-compact or crystens-compact")
+        ->required()
+        ->check(CLI::IsMember(encodingNames()));
     enc->add_option("file", e->file, "CIF, POSCAR, pymatgen/MP JSON, XYZ or folder")->required();
     enc->add_option("--id", e->id, "The entry with this id (default: the first)");
     enc->add_option("--cell", e->cell, "as-is, primitive, conventional or niggli")->capture_default_str();
     enc->add_flag("--raw", e->raw, "crystens: raw values instead of the upstream min–max normalisation");
     enc->add_flag("--channels-first", e->channelsFirst, "crystens: write (4, 64, 64) instead of (64, 64, 4)");
-    enc->add_option("--max-sites", e->maxSites, "xtal2png: sites the image holds (52: upstream's 64 × 64)")
+    enc->add_option("--max-sites", e->maxSites,
+                    "Sites the image holds (52: upstream's 64 × 64; fewer with a compact format, whose "
+                    "side is 12 + N padded to a multiple of 16, at least 32)")
         ->capture_default_str();
     enc->add_option("--out", e->out, "OUT.png or OUT.npy")->required();
     setAction(enc, [e] { return runEncode(*e); });
 
     auto d = std::make_shared<DecodeOptions>();
     CLI::App* dec = app.add_subcommand("decode", "An xtal2png image or a CrysTens tensor back to a crystal (P1 CIF)");
-    dec->add_option("format", d->format, "xtal2png or crystens")->required()->check(CLI::IsMember({"xtal2png", "crystens"}));
+    dec->add_option("format", d->format, "xtal2png, crystens, xtal2png-compact or crystens-compact")
+        ->required()
+        ->check(CLI::IsMember(encodingNames()));
     dec->add_option("input", d->input, "IN.png / IN.npy (xtal2png) or IN.npy (crystens, either channel order)")
         ->required();
     dec->add_option("--symmetrize", d->symmetrize,
@@ -167,6 +203,9 @@ void registerEncodeCommands(CLI::App& app) {
     dec->add_flag("--legacy", d->legacy, "xtal2png: an image of xtal2png ≤ 0.7.0 (Z and cell volume columns)");
     dec->add_flag("--raw", d->raw, "crystens: the tensor holds raw (unnormalised) values");
     dec->add_option("--cluster", d->cluster, "crystens: cluster Z into at most this many elements of the tensor's own");
+    dec->add_option("--max-sites", d->maxSites, "Compact formats: the site count the image was encoded for");
+    dec->add_flag("--robust", d->robust,
+                  "crystens: decode a generated tensor robustly (channel offsets, median copies; docs/generate.md)");
     dec->add_option("--out", d->out, "OUT.cif")->required();
     dec->add_flag("--json", d->json, "Print N, species, lattice, space group and pairwise error as JSON");
     setAction(dec, [d] { return runDecode(*d); });
