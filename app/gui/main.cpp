@@ -207,8 +207,11 @@ int main(int argc, char** argv) {
     if (parser.isSet(crystals)) {
         window.showCrystalsPanel();
         crystalsPanel->setInputs(crystalInputs[0], crystalInputs[1], crystalInputs[2], crystalInputs[3]);
-        QObject::connect(crystalsPanel, &cw::CrystalsPanel::reportFinished, crystalsPanel,
-                         [crystalsPanel] { crystalsPanel->activateRow(0); });
+        // Open the first valid crystal (an invalid one may have no cell to show).
+        QObject::connect(crystalsPanel, &cw::CrystalsPanel::reportFinished, crystalsPanel, [crystalsPanel] {
+            crystalsPanel->setFilter({}, true);
+            crystalsPanel->activateRow(0);
+        });
         crystalsPanel->start();
     }
 

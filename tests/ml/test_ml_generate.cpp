@@ -1,7 +1,8 @@
 // Crystals generated end to end, as a user runs it: a tiny diffusion run on a compact CrysTens
 // set of Perov-5 crystals, `cwb generate` sampling, decoding, writing CIFs and judging them;
 // an interrupted generation resumed gives the same files as an uninterrupted one; a changed
-// request for the same folder is refused; and the short-run defaults of training.
+// request for the same folder is refused; the short-run defaults of training; and the shipped
+// model loads and reaches its recorded structural validity.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -170,6 +171,31 @@ private Q_SLOTS:
         for (const std::string& name : filesUnder(cli / "cifs"))
             QCOMPARE(cw::readFileToString(out + "/cifs/" + name), cw::readFileToString((cli / "cifs" / name).string()));
         QCOMPARE(cw::readFileToString(out + "/crystals.csv"), cw::readFileToString((cli / "crystals.csv").string()));
+    }
+
+    void shippedModelReachesItsRecordedValidity() {
+        // The shipped model with no --run; its model.json records the structural validity of
+        // 1,000 crystals per seed over three seeds (docs/results.md).
+        const fs::path model = fs::path(CW_SOURCE_DIR) / "resources/models/perov5-crystens";
+        QVERIFY2(fs::is_regular_file(model / "model.json"), "the shipped model is missing");
+        QVERIFY(fs::file_size(model / "checkpoints/latest.pt") <= 20u * 1000 * 1000);
+        const nlohmann::json recorded = nlohmann::json::parse(cw::readFileToString((model / "model.json").string()));
+        const double mean = recorded.at("metrics").at("structural_validity").at("mean").get<double>();
+        const double spread = recorded.at("metrics").at("structural_validity").at("std").get<double>();
+        const int steps = recorded.at("sampling").at("sampling_steps").get<int>();
+        const QString out = m_tmp.filePath("shipped");
+        qputenv("CW_MODEL_DIR", QByteArray::fromStdString(model.string()));
+        const auto r = runCwb({"generate", "--n", "16", "--batch", "16", "--sampling-steps", QString::number(steps),
+                               "--reference", kPerov, "--out", out, "--threads", "2", "--sample-size", "0"});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("using the shipped model"), qPrintable(r.err));
+        const nlohmann::json report = nlohmann::json::parse(cw::readFileToString(out.toStdString() + "/report.json"));
+        const double rate = report.at("structural_validity").at("rate").get<double>();
+        // 16 crystals: the binomial standard error of a rate p is √(p(1 − p)/16); allow three of
+        // them, or three seed-to-seed standard deviations if that is larger.
+        const double margin = 3 * std::max(std::sqrt(mean * (1 - mean) / 16), spread) + 1e-9;
+        QVERIFY2(rate >= mean - margin,
+                 qPrintable(QString("structural validity %1 < recorded %2 − %3").arg(rate).arg(mean).arg(margin)));
     }
 
     void slicesAreNotCrystals() {

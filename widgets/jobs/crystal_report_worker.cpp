@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "crystal_eval/coverage.h"
+#include "crystal_eval/crystal_images.h"
 #include "io/structure_stream.h"
 #include "jobs/throttled_progress.h"
 
@@ -57,7 +58,18 @@ void CrystalReportWorker::run() {
         auto data = std::make_shared<CrystalReportData>();
         data->request = m_request;
         Q_EMIT progress("reading", 0, 0);
-        const std::vector<Structure> generated = readInput(m_request.generated, "generated", *data, stop);
+        // Generated images (a samples.npy, a cwb generate folder, an encoding data set) are
+        // decoded first; anything else is read as structures.
+        std::vector<GeneratedCrystal> crystals;
+        ProblemLog undecodable;
+        if (auto images = readCrystalImages(m_request.generated.toStdString(), {}, undecodable)) {
+            crystals = std::move(*images);
+            for (const Problem& p : undecodable.problems())
+                data->problems << QString::fromStdString(p.where + ": " + p.reason);
+        } else {
+            for (const Structure& s : readInput(m_request.generated, "generated", *data, stop))
+                crystals.push_back(toGeneratedCrystal(s));
+        }
         data->reference = readInput(m_request.reference, "reference", *data, stop);
         if (!m_request.training.isEmpty()) {
             data->training = readInput(m_request.training, "training", *data, stop);
@@ -66,8 +78,6 @@ void CrystalReportWorker::run() {
             Q_EMIT cancelled();
             return;
         }
-        std::vector<GeneratedCrystal> crystals;
-        for (const Structure& s : generated) crystals.push_back(toGeneratedCrystal(s));
         CrystalReportOptions options;
         options.threads = m_request.threads;
         if (m_request.dataset.isEmpty()) {
