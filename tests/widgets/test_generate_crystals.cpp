@@ -97,6 +97,18 @@ private Q_SLOTS:
         QVERIFY(dialog.outputDirectory().startsWith(m_run + "/crystals/"));
     }
 
+    void dialogTakesTheShippedModelsDefaults() {
+        // The shipped model names its reference set and benchmark: nothing to choose.
+        const QString shipped = QString(CW_SOURCE_DIR) + "/resources/models/perov5-crystens";
+        cw::GenerateDialog dialog(shipped);
+        QVERIFY(dialog.isComplete());
+        const cw::ml::GenerationRequest r = dialog.request();
+        QVERIFY(QString::fromStdString(r.reference).endsWith("reference/perov_5_test.csv.gz"));
+        QCOMPARE(r.dataset, std::string("perov5"));
+        QCOMPARE(r.sample.sampler.samplingSteps, 50);
+        QVERIFY(!dialog.outputDirectory().startsWith(shipped));  // never into the source tree
+    }
+
     void workerResultOpensInTheCrystalsPanel() {
         cw::ml::GenerationRequest r;
         r.runDir = m_run.toStdString();

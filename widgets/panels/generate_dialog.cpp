@@ -94,10 +94,9 @@ void GenerateDialog::applyModelDefaults() {
     if (m_dataset->findText(dataset) >= 0) m_dataset->setCurrentText(dataset);
     const int steps = model.value("sampling").toObject().value("sampling_steps").toInt();
     if (steps > 0) m_steps->setValue(steps);
-    // The install folder may be read-only: generate into the user's home instead.
-    if (!QFileInfo(m_runDir).isWritable())
-        m_outDir->setText(QDir::home().filePath("crystal-workbench/crystals/" +
-                                                 QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
+    // A shipped model lives in the install or source tree: generate into the user's home.
+    m_outDir->setText(QDir::home().filePath("crystal-workbench/crystals/" +
+                                             QDateTime::currentDateTime().toString("yyyyMMdd-HHmmss")));
 }
 
 QLineEdit* GenerateDialog::pathRow(QLineEdit* edit, const QString& title, bool folder, QFormLayout* form,
