@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -108,9 +109,12 @@ RunsPanel::RunsPanel(QWidget* parent)
     top->addWidget(new QLabel("Workspace"));
     top->addWidget(m_workspaceEdit, 1);
     top->addWidget(browse);
-    auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {m_newRun, m_resume, m_pause, m_cancel, m_sample, m_generate}) buttons->addWidget(b);
-    buttons->addStretch(1);
+    // Two rows of three: the training job's buttons, then what a trained run offers, so that
+    // the panel stays narrow enough for a laptop's window.
+    auto* buttons = new QGridLayout;
+    QPushButton* const order[] = {m_newRun, m_resume, m_pause, m_cancel, m_sample, m_generate};
+    for (int i = 0; i < 6; ++i) buttons->addWidget(order[i], i / 3, i % 3);
+    buttons->setColumnStretch(3, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addLayout(top);
