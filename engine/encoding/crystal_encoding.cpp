@@ -23,10 +23,6 @@ class CrysTensEncoding final : public CrystalEncoding {
 public:
     CrysTensEncoding(EncodingSpec spec, int side) : CrystalEncoding(std::move(spec), side) {}
     int channels() const override { return 4; }
-    std::vector<std::size_t> itemShape() const override {
-        const auto n = static_cast<std::size_t>(side());
-        return {n, n, 4};
-    }
     NpyDtype storedDtype() const override { return NpyDtype::Float32; }
 
     void encodeStored(const Structure& s, int knownSpaceGroup, std::vector<float>& f32,
@@ -55,10 +51,6 @@ class Xtal2PngEncoding final : public CrystalEncoding {
 public:
     Xtal2PngEncoding(EncodingSpec spec, int side) : CrystalEncoding(std::move(spec), side) {}
     int channels() const override { return 1; }
-    std::vector<std::size_t> itemShape() const override {
-        const auto n = static_cast<std::size_t>(side());
-        return {n, n};
-    }
     NpyDtype storedDtype() const override { return NpyDtype::UInt8; }
 
     void encodeStored(const Structure& s, int knownSpaceGroup, std::vector<float>&,
@@ -96,6 +88,12 @@ std::string namesText() {
 }
 
 }  // namespace
+
+std::vector<std::size_t> CrystalEncoding::itemShape() const {
+    const auto n = static_cast<std::size_t>(side());
+    if (channels() == 1) return {n, n};
+    return {n, n, static_cast<std::size_t>(channels())};
+}
 
 std::vector<float> CrystalEncoding::encode(const Structure& structure, int knownSpaceGroup) const {
     std::vector<float> f32;

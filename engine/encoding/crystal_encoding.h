@@ -50,8 +50,8 @@ public:
     int maxSites() const { return m_spec.maxSites; }
     int side() const { return m_side; }
     virtual int channels() const = 0;
-    /// Shape of one stored item: (side, side, 4) or (side, side).
-    virtual std::vector<std::size_t> itemShape() const = 0;
+    /// Shape of one stored item: (side, side, channels) channels last, or (side, side).
+    std::vector<std::size_t> itemShape() const;
     virtual NpyDtype storedDtype() const = 0;
 
     /// Encodes a structure in the cell given as stored: float32 values into `f32` or bytes into

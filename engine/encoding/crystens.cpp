@@ -137,6 +137,19 @@ std::vector<int> clusterAtomicNumbers(const std::vector<double>& z, const std::v
     return out;
 }
 
+/// The median of header feature f of site i over its 8 copies (4 channels, row and column);
+/// value(r, k, ch) reads one cell.
+template <typename Value>
+double medianOfCopies(int i, int f, Value value) {
+    std::array<double, 8> copies;
+    for (int ch = 0; ch < 4; ++ch) {
+        copies[2 * ch] = value(kH + i, f, ch);
+        copies[2 * ch + 1] = value(f, kH + i, ch);
+    }
+    std::sort(copies.begin(), copies.end());
+    return (copies[3] + copies[4]) / 2.0;
+}
+
 }  // namespace
 
 CrysTensTensor::CrysTensTensor(int side_, int maxSites_)
@@ -259,13 +272,7 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
     // Step 3's header mean, needed by step 2.
     auto header = [&](int i, int f) {
         if (options.robust) {  // the median of the 8 copies: one bad channel does not move it
-            std::array<double, 8> copies;
-            for (int ch = 0; ch < 4; ++ch) {
-                copies[2 * ch] = t[index(kH + i, f, ch)];
-                copies[2 * ch + 1] = t[index(f, kH + i, ch)];
-            }
-            std::sort(copies.begin(), copies.end());
-            return (copies[3] + copies[4]) / 2.0;
+            return medianOfCopies(i, f, [&](int r, int k, int ch) { return t[index(r, k, ch)]; });
         }
         double sum = 0;
         for (int ch = 0; ch < 4; ++ch) sum += t[index(kH + i, f, ch)] + t[index(f, kH + i, ch)];
@@ -285,13 +292,8 @@ DecodedCrystal decodeCrysTens(const CrysTensTensor& tensor, const CrysTensDecode
         auto occupied = [&](int i) {
             double sum = 0;
             for (int f = 0; f < 11; ++f) {
-                std::array<double, 8> copies;
-                for (int ch = 0; ch < 4; ++ch) {
-                    copies[2 * ch] = tensor(kH + i, f, ch) - offset[ch];
-                    copies[2 * ch + 1] = tensor(f, kH + i, ch) - offset[ch];
-                }
-                std::sort(copies.begin(), copies.end());
-                sum += std::abs((copies[3] + copies[4]) / 2.0);
+                sum += std::abs(medianOfCopies(
+                    i, f, [&](int r, int k, int ch) { return tensor(r, k, ch) - offset[ch]; }));
             }
             return sum > 1.0;
         };
