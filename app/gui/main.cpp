@@ -1,5 +1,6 @@
 // crystal-workbench: the desktop workbench.
 #include <QApplication>
+#include <QScreen>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QSettings>
@@ -104,6 +105,12 @@ int main(int argc, char** argv) {
         "perov5, carbon24, mp20) in the Crystals panel and open the first crystal (with "
         "--screenshot: once it has finished).",
         "GENERATED,REFERENCE[,TRAINING[,DATASET]]");
+    QCommandLineOption windowSize(
+        "window-size",
+        "Window size WxH in pixels (default: the screen's free area on a laptop, most of a large "
+        "screen; 1440x900 with --screenshot or --export-figures).",
+        "WxH");
+    parser.addOption(windowSize);
     parser.addOption(crystals);
     parser.addOption(select);
     parser.addOption(cells);
@@ -133,6 +140,19 @@ int main(int argc, char** argv) {
         }
         if (!ok) {
             std::fprintf(stderr, "crystal-workbench: --cells expects NA,NB,NC, each 1 to 5\n");
+            return 2;
+        }
+    }
+    QSize requestedSize;
+    if (parser.isSet(windowSize)) {
+        const QStringList parts = parser.value(windowSize).toLower().split('x');
+        bool wOk = false;
+        bool hOk = false;
+        if (parts.size() == 2)
+            requestedSize = QSize(parts[0].toInt(&wOk), parts[1].toInt(&hOk));
+        if (!wOk || !hOk || requestedSize.width() < 320 || requestedSize.height() < 240 ||
+            requestedSize.width() > 16384 || requestedSize.height() > 16384) {
+            std::fprintf(stderr, "crystal-workbench: --window-size expects WxH, e.g. 1366x768\n");
             return 2;
         }
     }
@@ -181,7 +201,12 @@ int main(int argc, char** argv) {
     }
     if (parser.isSet(resetSettings)) QSettings().clear();
     cw::MainWindow window;
-    window.resize(1440, 900);
+    if (requestedSize.isValid())
+        window.resize(requestedSize);
+    else if (batch)
+        window.resize(1440, 900);
+    else if (const QScreen* screen = QGuiApplication::primaryScreen())
+        window.resize(cw::MainWindow::defaultSize(screen->availableGeometry().size()));
     // Batch runs (screenshots, figures) use the default layout, so that they are reproducible.
     if (!batch) window.restoreLayout();
     window.crystalView()->setRepeats(repeats);

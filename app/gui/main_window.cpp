@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include <algorithm>
+
 #include "ml/crystal_generation.h"
 
 #include <QAction>
@@ -11,7 +13,9 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QScrollArea>
 #include <QSettings>
+#include <QShowEvent>
 #include <QStatusBar>
 #include <QToolButton>
 
@@ -38,7 +42,7 @@ namespace cw {
 
 namespace {
 // Bump when the docks change, so that an old saved layout is not applied to new docks.
-constexpr int kLayoutVersion = 6;
+constexpr int kLayoutVersion = 7;
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -131,7 +135,14 @@ void MainWindow::buildDocks() {
                        Qt::DockWidgetArea area) {
         auto* d = new QDockWidget(title, this);
         d->setObjectName(name);
-        d->setWidget(panel);
+        // In a scroll area, a panel squeezed below its minimum scrolls instead of widening the
+        // window or overlapping its neighbours.
+        auto* scroll = new QScrollArea;
+        scroll->setObjectName(QString(name) + "Scroll");
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setWidgetResizable(true);
+        scroll->setWidget(panel);
+        d->setWidget(scroll);
         addDockWidget(area, d);
         return d;
     };
@@ -151,11 +162,6 @@ void MainWindow::buildDocks() {
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     splitDockWidget(crysTens, collection, Qt::Horizontal);
     splitDockWidget(collection, messages, Qt::Vertical);
-    resizeDocks({structure, slice}, {360, 500}, Qt::Vertical);
-    resizeDocks({slice}, {400}, Qt::Horizontal);
-    resizeDocks({crysTens}, {340}, Qt::Vertical);
-    resizeDocks({crysTens, collection}, {660, 380}, Qt::Horizontal);
-    resizeDocks({collection, messages}, {220, 120}, Qt::Vertical);
     tabifyDockWidget(crysTens, loss);
     tabifyDockWidget(collection, runs);
     tabifyDockWidget(slice, samples);
@@ -171,9 +177,54 @@ void MainWindow::buildDocks() {
     QDockWidget* crystals = dock(m_crystalsPanel, "Crystals", "crystalsDock", Qt::BottomDockWidgetArea);
     tabifyDockWidget(crysTens, crystals);
     for (QDockWidget* front : {crysTens, collection, slice}) front->raise();
-    // Again once the tabs exist: tabifying re-divides the right column.
-    resizeDocks({structure, slice}, {360, 500}, Qt::Vertical);
     m_defaultState = saveState(kLayoutVersion);
+}
+
+void MainWindow::fitDocksToWindow() {
+    // Fractions of the window rather than pixels, so that the layout fits 1366 × 768 and
+    // scales up; the clamps keep the panels readable and the 3-D view the largest.
+    auto find = [this](const char* name) { return findChild<QDockWidget*>(name); };
+    QDockWidget* structure = find("structureDock");
+    QDockWidget* slice = find("sliceDock");
+    QDockWidget* crysTens = find("crysTensDock");
+    QDockWidget* collection = find("collectionDock");
+    QDockWidget* messages = find("messagesDock");
+    const int w = width();
+    const int h = height();
+    const int right = std::clamp(w * 3 / 10, 340, 560);
+    const int bottom = std::clamp(h * 42 / 100, 240, 480);
+    resizeDocks({structure}, {right}, Qt::Horizontal);
+    resizeDocks({structure, slice}, {h * 2 / 5, h * 3 / 5}, Qt::Vertical);
+    resizeDocks({crysTens}, {bottom}, Qt::Vertical);
+    resizeDocks({crysTens, collection}, {(w - right) * 55 / 100, (w - right) * 45 / 100},
+                Qt::Horizontal);
+    if (h < 860) {
+        // A laptop's short window has no height for Messages under Runs: it becomes a tab
+        // (errors also show in the status bar).
+        if (tabifiedDockWidgets(messages).isEmpty()) tabifyDockWidget(collection, messages);
+        collection->raise();
+    } else {
+        resizeDocks({collection, messages}, {bottom * 72 / 100, bottom * 28 / 100}, Qt::Vertical);
+    }
+}
+
+void MainWindow::resetLayout() {
+    restoreState(m_defaultState, kLayoutVersion);
+    fitDocksToWindow();
+}
+
+QSize MainWindow::defaultSize(QSize available) {
+    // A laptop gets the whole screen; a large screen most of it, never less than 1440 × 900.
+    if (available.width() <= 1600 || available.height() <= 960) return available;
+    return QSize(std::max(1440, available.width() * 4 / 5), std::max(900, available.height() * 4 / 5))
+        .boundedTo(available);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (!m_fitDocksOnShow) return;
+    m_fitDocksOnShow = false;
+    fitDocksToWindow();
 }
 
 void MainWindow::buildMenus() {
@@ -233,8 +284,7 @@ void MainWindow::buildMenus() {
     for (QDockWidget* d : findChildren<QDockWidget*>())
         m_viewMenu->addAction(d->toggleViewAction());
     m_viewMenu->addSeparator();
-    m_viewMenu->addAction("&Reset Layout", this,
-                          [this] { restoreState(m_defaultState, kLayoutVersion); });
+    m_viewMenu->addAction("&Reset Layout", this, &MainWindow::resetLayout);
 }
 
 void MainWindow::buildEvaluationStatus() {
@@ -363,7 +413,8 @@ bool MainWindow::openPropertyRun(const QString& dir) {
 void MainWindow::restoreLayout() {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
-    restoreState(settings.value("window/state").toByteArray(), kLayoutVersion);
+    if (restoreState(settings.value("window/state").toByteArray(), kLayoutVersion))
+        m_fitDocksOnShow = false;
 }
 
 void MainWindow::saveLayout() const {

@@ -43,6 +43,12 @@ public:
     /// Dock layout and window geometry from QSettings (UI state only); saved on close.
     void restoreLayout();
     void saveLayout() const;
+    /// The default dock layout, its docks sized in proportion to the window (a laptop's
+    /// 1366 × 768 and a 4K screen alike); View ▸ Reset Layout.
+    void resetLayout();
+    /// A first window size for `available` (a screen's free area): all of a laptop screen,
+    /// most of a large one.
+    static QSize defaultSize(QSize available);
 
     CrystalView* crystalView() const { return m_crystalView; }
     SlicePanel* slicePanel() const { return m_slicePanel; }
@@ -74,6 +80,7 @@ public:
     bool openPropertyRun(const QString& dir);
 
 protected:
+    void showEvent(QShowEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
@@ -85,6 +92,7 @@ private:
     void chooseFolder();
     void fillRecentMenu();
     void buildEvaluationStatus();
+    void fitDocksToWindow();
 
     CrystalView* m_crystalView;
     StructurePanel* m_structurePanel;
@@ -107,6 +115,9 @@ private:
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QByteArray m_defaultState;
+    // The docks take their proportions when the window is first shown, unless a saved layout
+    // was restored.
+    bool m_fitDocksOnShow = true;
 };
 
 }  // namespace cw

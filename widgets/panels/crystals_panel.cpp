@@ -20,6 +20,7 @@
 #include "core/error.h"
 #include "crystal_eval/crystal_report_files.h"
 #include "panels/crystal_report_model.h"
+#include "panels/wrap_text.h"
 
 namespace cw {
 namespace {
@@ -249,7 +250,7 @@ void CrystalsPanel::onEnded(const QString& status) {
     m_run->setEnabled(true);
     m_cancel->setEnabled(false);
     m_progress->setVisible(false);
-    m_status->setText(status);
+    m_status->setText(breakablePaths(status));
 }
 
 void CrystalsPanel::showReport(std::shared_ptr<const CrystalReportData> data) {
@@ -345,7 +346,7 @@ QStringList CrystalsPanel::exportTo(const QString& directory) {
              writeCrystalReport(directory.toStdString(), data->report, data->reference, data->request.dataset.toStdString())) {
             out << QString::fromStdString(path);
         }
-        m_status->setText(QString("Exported %1 files to %2").arg(out.size()).arg(directory));
+        m_status->setText(breakablePaths(QString("Exported %1 files to %2").arg(out.size()).arg(directory)));
         return out;
     } catch (const Error& e) {
         m_status->setText(QString("Export failed: %1").arg(e.what()));

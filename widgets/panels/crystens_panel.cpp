@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/image.h"
 #include "core/png_image.h"
+#include "panels/elided_label.h"
 #include "panels/figure_writer.h"
 #include "crystal/elements.h"
 #include "symmetry/space_group.h"
@@ -44,7 +45,7 @@ class PixelImageView : public QWidget {
 public:
     explicit PixelImageView(QWidget* parent = nullptr) : QWidget(parent) {
         setMouseTracking(true);
-        setMinimumSize(kSide * 3 / 2, kSide * 3 / 2);
+        setMinimumSize(kSide, kSide);
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     }
     void setImage(const QImage& image, int sites) {
@@ -94,7 +95,7 @@ CrysTensPanel::CrysTensPanel(QWidget* parent)
     : QWidget(parent),
       m_errorLabel(new QLabel(this)),
       m_status(new QLabel(this)),
-      m_title(new QLabel(this)) {
+      m_title(new ElidedLabel({}, this)) {
     m_title->setObjectName("crysTensTitle");
     m_errorLabel->setObjectName("crysTensError");
     m_errorLabel->setWordWrap(true);
@@ -239,18 +240,17 @@ void CrysTensPanel::setStructure(const Structure& structure) {
         m_raw = std::move(raw);
         m_normalized = std::move(normalized);
         m_errorLabel->hide();
-        m_title->setText(QString("<b>%1</b>: %2 sites, space group %3 — file name <tt>%4</tt>")
+        m_title->setText(QString("%1: %2 sites, space group %3 — file name %4")
                              .arg(formula)
                              .arg(sites)
                              .arg(m_spaceGroup)
-                             .arg(QString::fromStdString(xtal2pngFileName(structure, *m_xtal2png))
-                                      .toHtmlEscaped()));
+                             .arg(QString::fromStdString(xtal2pngFileName(structure, *m_xtal2png))));
     } catch (const Error& e) {
         m_error = QString::fromStdString(e.what());
         m_errorLabel->setText(QString("Cannot encode %1: %2").arg(formula, m_error));
         m_errorLabel->show();
         m_title->setText(
-            QString("<b>%1</b>: %2 sites — no encoding").arg(formula).arg(structure.size()));
+            QString("%1: %2 sites — no encoding").arg(formula).arg(structure.size()));
     }
 }
 

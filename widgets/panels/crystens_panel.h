@@ -17,6 +17,8 @@ class QLabel;
 
 namespace cw {
 
+class ElidedLabel;
+
 class PixelImageView;
 
 class CrysTensPanel : public QWidget {
@@ -64,7 +66,7 @@ private:
     std::array<QImage, 5> m_images;
     QLabel* m_errorLabel;
     QLabel* m_status;
-    QLabel* m_title;
+    ElidedLabel* m_title;
 
     std::optional<Structure> m_structure;
     std::optional<Xtal2PngImage> m_xtal2png;

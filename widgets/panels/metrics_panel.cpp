@@ -14,6 +14,7 @@
 
 #include "panels/count_histogram_chart.h"
 #include "panels/eval_steps_chart.h"
+#include "panels/wrap_text.h"
 
 namespace cw {
 
@@ -170,8 +171,8 @@ void MetricsPanel::showSummary() {
         return;
     }
     m_lines = evaluationSummaryLines(*m_data);
-    m_sources->setText(
-        QString("%1 vs %2").arg(m_data->request.generatedPath, m_data->request.realPath));
+    m_sources->setText(breakablePaths(
+        QString("%1 vs %2").arg(m_data->request.generatedPath, m_data->request.realPath)));
     QString html;
     for (const QString& line : m_lines)
         html += "<p style='margin:0 0 6px 0'>" + line.toHtmlEscaped() + "</p>";

@@ -29,6 +29,7 @@
 #include "panels/props_prediction_view.h"
 #include "panels/props_target_summary.h"
 #include "panels/props_train_form.h"
+#include "panels/wrap_text.h"
 
 namespace cw {
 
@@ -85,6 +86,7 @@ PropertiesPanel::PropertiesPanel(QWidget* parent)
     // One line that never widens the dock; the whole text is in the tooltip.
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_runLabel->setWordWrap(true);
+    m_status->setWordWrap(true);
     m_runLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     // Everything in tabs: the dock shares the bottom row of a 1440 × 900 window, so it is
@@ -163,7 +165,7 @@ PropertiesPanel::~PropertiesPanel() {
 }
 
 void PropertiesPanel::setStatus(const QString& text, bool error) {
-    m_status->setText(text);
+    m_status->setText(breakablePaths(text));
     m_status->setToolTip(text);
     m_status->setStyleSheet(error ? "color: #b00020" : "");
 }
@@ -219,7 +221,7 @@ bool PropertiesPanel::startTraining() {
     m_data.runDir = runDir;
     for (const std::string& t : config.targets) m_data.targets.push_back(t);
     m_loss->setRun(runDir);
-    m_runLabel->setText(runDir);
+    m_runLabel->setText(breakablePaths(runDir));
     showFigures();
     auto* worker = new PropsWorker(config, runDir, false);
     connect(worker, &PropsWorker::epochFinished, this,
@@ -329,7 +331,7 @@ bool PropertiesPanel::openRun(const QString& runDir) {
     }
     if (!m_loss->setRun(runDir)) Q_EMIT errorReported(m_loss->loadError());
     m_metrics->setResults(m_data.results);
-    m_runLabel->setText(runDir);
+    m_runLabel->setText(breakablePaths(runDir));
     const QString previous = target();
     {
         const QSignalBlocker block(m_targetBox);

@@ -11,6 +11,8 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+
+#include "elided_label.h"
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -22,6 +24,8 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+
+#include "panels/elided_label.h"
 
 namespace cw {
 
@@ -66,7 +70,7 @@ RunsPanel::RunsPanel(QWidget* parent)
       m_sample(new QPushButton("Sample…")),
       m_generate(new QPushButton("Generate…")),
       m_progress(new QProgressBar),
-      m_progressLabel(new QLabel),
+      m_progressLabel(new ElidedLabel),
       m_watcher(new QFileSystemWatcher(this)),
       m_timer(new QTimer(this)) {
     m_workspaceEdit->setReadOnly(true);

@@ -24,6 +24,8 @@ class QTreeWidgetItem;
 
 namespace cw {
 
+class ElidedLabel;
+
 class RunsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -106,7 +108,7 @@ private:
     QPushButton* m_sample;
     QPushButton* m_generate;
     QProgressBar* m_progress;
-    QLabel* m_progressLabel;
+    ElidedLabel* m_progressLabel;
     QFileSystemWatcher* m_watcher;
     QTimer* m_timer;
 };

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "ml/run_directory.h"
+#include "panels/wrap_text.h"
 
 namespace cw {
 
@@ -77,7 +78,7 @@ void SamplesPanel::onSampleGrid(const QString& path, qint64 step) {
 void SamplesPanel::showImage(const QString& path, const QString& caption) {
     m_imagePath = path;
     display();
-    m_caption->setText(caption);
+    m_caption->setText(breakablePaths(caption));
 }
 
 void SamplesPanel::watch(const QString& folder) {

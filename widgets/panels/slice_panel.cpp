@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QWheelEvent>
@@ -20,6 +21,7 @@
 #include "core/error.h"
 #include "jobs/slice_worker.h"
 #include "panels/figure_writer.h"
+#include "panels/wrap_text.h"
 
 namespace cw {
 
@@ -66,14 +68,14 @@ SlicePanel::SlicePanel(QWidget* parent)
     qRegisterMetaType<cw::SliceResult>();
     m_picture->setObjectName("slicePicture");
     m_picture->setAlignment(Qt::AlignCenter);
-    m_picture->setMinimumSize(200, 200);
+    m_picture->setMinimumSize(160, 160);
     // Ignored: the scaled pixmap must not feed back into the layout's size.
     m_picture->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_picture->setText("Pick three atoms to define a plane");
     m_picture->setStyleSheet("QLabel { background: #111; color: #bbb; }");
     m_realPicture->setObjectName("realSlicePicture");
     m_realPicture->setAlignment(Qt::AlignCenter);
-    m_realPicture->setMinimumSize(160, 160);
+    m_realPicture->setMinimumSize(120, 120);
     m_realPicture->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_realPicture->setStyleSheet("QLabel { background: #111; color: #bbb; }");
     m_realCaption->setObjectName("realSliceCaption");
@@ -98,14 +100,20 @@ SlicePanel::SlicePanel(QWidget* parent)
     m_colorMap->addItem("magma");
     m_colorMap->addItem("gray");
 
-    auto* form = new QFormLayout;
-    form->addRow("Tolerance", m_tolerance);
-    form->addRow("Window", m_window);
-    form->addRow("Size", m_size);
-    form->addRow("σ", m_sigma);
-    form->addRow("Volume / atom", m_volumePerAtom);
-    form->addRow("Amplitude", m_amplitude);
-    form->addRow("Colour map", m_colorMap);
+    // Two label–field pairs per row: the panel keeps its picture on a laptop's short column.
+    auto* form = new QGridLayout;
+    const std::pair<const char*, QWidget*> fields[] = {
+        {"Tolerance", m_tolerance}, {"Window", m_window},           {"Size", m_size},
+        {"σ", m_sigma},             {"Volume / atom", m_volumePerAtom}, {"Amplitude", m_amplitude},
+        {"Colour map", m_colorMap}};
+    for (int i = 0; i < static_cast<int>(std::size(fields)); ++i) {
+        auto* label = new QLabel(fields[i].first);
+        label->setBuddy(fields[i].second);
+        form->addWidget(label, i / 2, (i % 2) * 2);
+        form->addWidget(fields[i].second, i / 2, (i % 2) * 2 + 1);
+    }
+    form->setColumnStretch(1, 1);
+    form->setColumnStretch(3, 1);
     auto* layout = new QVBoxLayout(this);
     auto* pictures = new QHBoxLayout;
     pictures->addWidget(m_picture, 1);
@@ -364,7 +372,7 @@ void SlicePanel::onRealFailed(quint64 id, const QString& message) {
     m_realImage = QImage();
     m_realPicture->setPixmap(QPixmap());
     m_realPicture->setText("No real slice");
-    m_realCaption->setText(message);
+    m_realCaption->setText(breakablePaths(message));
 }
 
 void SlicePanel::showRealImage() {

@@ -31,7 +31,11 @@ StructurePanel::StructurePanel(QWidget* parent)
     m_sites->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_sites->horizontalHeader()->setStretchLastSection(true);
     m_sites->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    setMinimumWidth(420);
+    setMinimumWidth(340);
+    // The table takes what height is left: its preferred height must not make the dock's
+    // scroll area (which sizes word-wrapped panels by preferred height) scroll.
+    m_sites->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Ignored);
+    m_sites->setMinimumHeight(5 * (fontMetrics().height() + 6));
     m_sites->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_sites->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_sites->setSelectionMode(QAbstractItemView::ExtendedSelection);

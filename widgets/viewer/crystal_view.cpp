@@ -93,7 +93,7 @@ CrystalView::CrystalView(QWidget* parent)
       m_orthoBox(new QCheckBox("Orthographic")) {
     setObjectName("crystalView");
     m_bridge->setObjectName("vtkBridge");
-    m_bridge->setMinimumSize(480, 360);
+    m_bridge->setMinimumSize(320, 240);
 
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(4, 2, 4, 2);
