@@ -5,6 +5,7 @@
 #include "ml/crystal_generation.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QDragEnterEvent>
@@ -23,6 +24,8 @@
 #include "controllers/file_controller.h"
 #include "controllers/training_controller.h"
 #include "core/error.h"
+#include "core/parallel.h"
+#include "jobs/job_threads.h"
 #include "panels/collection_browser.h"
 #include "panels/crystens_panel.h"
 #include "panels/crystals_panel.h"
@@ -264,6 +267,7 @@ void MainWindow::buildMenus() {
         m_training->generate(run);
     });
     generate->setObjectName("generateCrystalsAction");
+    buildThreadsMenu(runMenu);
     runMenu->addSeparator();
     runMenu->addAction("Train &Property Model…", this, &MainWindow::showPropertiesPanel)
         ->setObjectName("trainPropertiesAction");
@@ -285,6 +289,35 @@ void MainWindow::buildMenus() {
         m_viewMenu->addAction(d->toggleViewAction());
     m_viewMenu->addSeparator();
     m_viewMenu->addAction("&Reset Layout", this, &MainWindow::resetLayout);
+}
+
+void MainWindow::buildThreadsMenu(QMenu* runMenu) {
+    // LibTorch jobs slow several-fold when they ask for more cores than are free: "Auto" counts
+    // the free ones when each job starts.
+    QMenu* menu = runMenu->addMenu("CPU &Threads");
+    menu->setObjectName("threadsMenu");
+    menu->setToolTipsVisible(true);
+    auto* group = new QActionGroup(menu);
+    auto add = [this, menu, group](const QString& text, int threads) {
+        QAction* action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setData(threads);
+        action->setChecked(jobThreadsSetting() == threads);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, threads] {
+            setJobThreadsSetting(threads);
+            m_logPanel->info("Training, sampling and generation use " + jobThreadsDescription());
+        });
+        return action;
+    };
+    add("&Auto (the free cores less one)", 0)->setObjectName("threadsAuto");
+    const int cores = resolveThreadCount(0);
+    for (int n = 1; n <= cores; n = n < 4 ? n + 1 : n * 2) add(QString::number(n), n);
+    if (jobThreadsSetting() > 0 && !group->checkedAction())
+        add(QString::number(jobThreadsSetting()), jobThreadsSetting())->setChecked(true);
+    connect(menu, &QMenu::aboutToShow, this, [menu] {
+        menu->actions().first()->setToolTip(jobThreadsDescription());
+    });
 }
 
 void MainWindow::buildEvaluationStatus() {

@@ -92,6 +92,7 @@ private:
     void chooseFolder();
     void fillRecentMenu();
     void buildEvaluationStatus();
+    void buildThreadsMenu(QMenu* runMenu);
     void fitDocksToWindow();
 
     CrystalView* m_crystalView;

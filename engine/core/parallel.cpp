@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -12,6 +14,13 @@ namespace cw {
 int resolveThreadCount(int requested) {
     if (requested > 0) return requested;
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+int freeCpuCores() {
+    const int cores = resolveThreadCount(0);
+    double load[1] = {0.0};
+    if (getloadavg(load, 1) != 1) return cores;
+    return std::clamp(cores - static_cast<int>(std::lround(load[0])), 1, cores);
 }
 
 void parallelFor(std::size_t count, int threads, const std::function<void(std::size_t)>& body) {

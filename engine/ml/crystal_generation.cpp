@@ -90,7 +90,7 @@ struct BatchRecord {
 /// Samples batch `index` (images first..first+n) into batches/, decodes it, writes its CIFs and
 /// finally its record. Returns false when cancelled (nothing of the batch is kept).
 bool generateBatch(const GenerationRequest& request, const CrystalEncoding& encoding, const std::string& outDir,
-                   std::size_t index, int first, int n, ProgressSink& quiet, const std::atomic<bool>* cancel,
+                   std::size_t index, int first, int n, ProgressSink& sampling, const std::atomic<bool>* cancel,
                    double* sampleSeconds) {
     const fs::path batches = fs::path(outDir) / "batches";
     const fs::path scratch = batches / numbered("sampling-", index, "");
@@ -103,7 +103,7 @@ bool generateBatch(const GenerationRequest& request, const CrystalEncoding& enco
     sample.stacked = true;
     sample.png = false;
     const auto start = std::chrono::steady_clock::now();
-    const SampleResult sampled = sampleFromRun(request.runDir, sample, scratch.string(), quiet, cancel);
+    const SampleResult sampled = sampleFromRun(request.runDir, sample, scratch.string(), sampling, cancel);
     *sampleSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (sampled.cancelled || sampled.written < n) {
         fs::remove_all(scratch);
@@ -155,9 +155,20 @@ std::vector<Structure> readCrystalSet(const std::string& path, const EncodingDec
     return out;
 }
 
-class NullSink final : public ProgressSink {
+/// Sampling's events inside one batch as the generation's: images of the whole request so far,
+/// so that the rate shows from the first batch.
+class BatchProgressSink final : public ProgressSink {
 public:
-    void report(const ProgressEvent&) override {}
+    BatchProgressSink(ProgressSink& target, std::int64_t total) : m_target(target), m_total(total) {}
+    void setFirst(std::int64_t first) { m_first = first; }
+    void report(const ProgressEvent& event) override {
+        if (event.stage == "sample") m_target.report({"generate", m_first + event.step, m_total, event.scalars});
+    }
+
+private:
+    ProgressSink& m_target;
+    std::int64_t m_total;
+    std::int64_t m_first = 0;
 };
 
 /// Passes the evaluator's events on and turns the caller's cancel flag into its stop request.
@@ -224,8 +235,8 @@ GenerationResult generateCrystals(const GenerationRequest& request, const std::s
     const auto start = std::chrono::steady_clock::now();
     double sampleSeconds = 0;
     std::size_t sampledThisCall = 0;
-    NullSink quiet;
     const int count = r.sample.count, batch = r.sample.batchSize;
+    BatchProgressSink sampling(progress, count);
     const fs::path batches = fs::path(outDir) / "batches";
     for (int first = 0, index = 0; first < count; first += batch, ++index) {
         const int n = std::min(batch, count - first);
@@ -236,7 +247,8 @@ GenerationResult generateCrystals(const GenerationRequest& request, const std::s
                 result.cancelled = true;
                 break;
             }
-            if (!generateBatch(r, *encoding, outDir, index, first, n, quiet, cancel, &sampleSeconds)) {
+            sampling.setFirst(first);
+            if (!generateBatch(r, *encoding, outDir, index, first, n, sampling, cancel, &sampleSeconds)) {
                 result.cancelled = true;
                 break;
             }
@@ -244,8 +256,9 @@ GenerationResult generateCrystals(const GenerationRequest& request, const std::s
         }
         result.generated = first + n;
         result.imagesPerSecond = sampleSeconds > 0 ? sampledThisCall / sampleSeconds : 0;
+        // Batch ends carry batches_done (the events in between come from the sampler).
         progress.report({"generate", static_cast<std::int64_t>(result.generated), count,
-                         {{"images_per_s", result.imagesPerSecond}}});
+                         {{"images_per_s", result.imagesPerSecond}, {"batches_done", index + 1.0}}});
     }
     if (result.cancelled) return result;
 

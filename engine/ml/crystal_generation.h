@@ -52,8 +52,8 @@ EncodingSpec runEncoding(const std::string& runDir);
 /// [0, 1], channels first) and batch-NNNNN.json (ids and decode outcome; written last, it marks
 /// the batch finished), cifs/sample-NNNNN.cif (P1, one per decoded crystal), then samples.npy
 /// with encoding.json, report.json, crystals.csv, valid/ unique/ novel/ CIFs and figures
-/// (writeCrystalReport). Progress: stage "generate" (crystals done of count, images_per_s), then
-/// the evaluator's stages. `cancel` is polled between denoising steps and evaluation items.
+/// (writeCrystalReport). Progress: stage "generate" (crystals done of count, images_per_s) at
+/// every denoising step, with batches_done at each batch's end; then the evaluator's stages. `cancel` is polled between denoising steps and evaluation items.
 /// Throws ConfigError, IoError, FormatError.
 GenerationResult generateCrystals(const GenerationRequest& request, const std::string& outDir,
                                   ProgressSink& progress, const std::atomic<bool>* cancel = nullptr);

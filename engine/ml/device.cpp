@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/parallel.h"
 
 namespace cw::ml {
 
@@ -40,9 +41,10 @@ std::string resolveDevice(const std::string& request) {
     return "cuda:" + std::to_string(index);
 }
 
-void setTorchThreads(int threads) {
-    const int n = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+int setTorchThreads(int threads) {
+    const int n = threads > 0 ? threads : freeCpuCores();
     at::set_num_threads(n);
+    return n;
 }
 
 }  // namespace cw::ml

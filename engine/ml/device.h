@@ -19,8 +19,8 @@ int cudaDeviceCount();
 /// device string. Throws ConfigError for an unknown spelling or a missing GPU.
 std::string resolveDevice(const std::string& request);
 
-/// Sets LibTorch's intra-op thread count (it defaults to one thread on Debian's build);
-/// `threads` ≤ 0 means all hardware threads.
-void setTorchThreads(int threads);
+/// Sets LibTorch's intra-op thread count (it defaults to one thread on Debian's build) and
+/// returns it; `threads` ≤ 0 means the cores free of other work (freeCpuCores()).
+int setTorchThreads(int threads);
 
 }  // namespace cw::ml

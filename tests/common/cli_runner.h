@@ -2,6 +2,7 @@
 // Runs the real `cwb` binary (F3D's f3d_test pattern) and captures its exit code and output.
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 
@@ -13,8 +14,16 @@ struct CliResult {
     QString err;
 };
 
-inline CliResult runCwb(const QStringList& arguments, int timeoutMs = 600000) {
+/// `environment`: NAME=VALUE entries added to (or replacing those of) the test's environment.
+inline CliResult runCwb(const QStringList& arguments, int timeoutMs = 600000,
+                        const QStringList& environment = {}) {
     QProcess process;
+    if (!environment.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString& entry : environment)
+            env.insert(entry.section('=', 0, 0), entry.section('=', 1));
+        process.setProcessEnvironment(env);
+    }
     process.start(CWB_EXECUTABLE, arguments);
     CliResult result;
     if (!process.waitForFinished(timeoutMs)) {

@@ -9,6 +9,8 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include "core/parallel.h"
+#include "jobs/job_threads.h"
 #include "main_window.h"
 #include "panels/collection_browser.h"
 #include "panels/collection_model.h"
@@ -96,6 +98,26 @@ private Q_SLOTS:
              {"trainPropertiesAction", "openPropertyRunAction", "predictPropertiesAction"})
             QVERIFY2(names.contains(name), name);
         QVERIFY(!window.openPropertyRun(QDir::temp().filePath("no-such-props-run")));
+    }
+
+    // Run ▸ CPU Threads sets the thread count of the window's LibTorch jobs; Auto leaves a core
+    // to the window.
+    void threadsMenuSetsTheJobThreads() {
+        cw::MainWindow window;
+        auto* menu = window.menuBar()->findChild<QMenu*>("threadsMenu");
+        QVERIFY(menu);
+        QAction* one = nullptr;
+        for (QAction* a : menu->actions())
+            if (a->data().toInt() == 1) one = a;
+        QVERIFY(one);
+        one->trigger();
+        QCOMPARE(cw::jobThreads(), 1);
+        QVERIFY(cw::jobThreadsDescription().startsWith("1 thread "));
+        menu->findChild<QAction*>("threadsAuto")->trigger();
+        QCOMPARE(cw::jobThreadsSetting(), 0);
+        const int cores = cw::resolveThreadCount(0);
+        QVERIFY(cw::jobThreads() >= 1 && cw::jobThreads() <= std::max(1, cores - 1));
+        QVERIFY(cw::jobThreadsDescription().startsWith("auto: "));
     }
 
     void collectionFillsTheBrowserAndOpensItsFirstEntry() {

@@ -55,6 +55,10 @@ private Q_SLOTS:
         // The new run is selected once its folder exists; its loss and grids follow.
         QTRY_COMPARE_WITH_TIMEOUT(runs->currentRun(), runDir, 120000);
         QTRY_VERIFY_WITH_TIMEOUT(runs->progressText().contains("step"), 60000);
+        // The run's row follows the job's step, not status.json's (written at checkpoints).
+        QTRY_VERIFY_WITH_TIMEOUT(runs->stepText(runDir).endsWith("/ 1000") &&
+                                     !runs->stepText(runDir).startsWith("0 "),
+                                 60000);
         QTRY_VERIFY_WITH_TIMEOUT(window.samplesPanel()->imagePath().endsWith(".png"), 60000);
         window.lossChart()->refresh();
         QTRY_VERIFY_WITH_TIMEOUT((window.lossChart()->refresh(),

@@ -2,6 +2,7 @@
 #include <QtTest>
 
 #include "core/error.h"
+#include "core/parallel.h"
 #include "ml/device.h"
 
 class TestMlDevice : public QObject {
@@ -16,6 +17,14 @@ private Q_SLOTS:
         const std::string automatic = cw::ml::resolveDevice("auto");
         QCOMPARE(QString::fromStdString(automatic),
                  QString(cw::ml::cudaAvailable() ? "cuda:0" : "cpu"));
+    }
+    // The default thread count is the free cores; an explicit one is kept.
+    void threadsFollowTheFreeCores() {
+        const int free = cw::freeCpuCores();
+        QVERIFY(free >= 1 && free <= cw::resolveThreadCount(0));
+        QCOMPARE(cw::ml::setTorchThreads(3), 3);
+        const int automatic = cw::ml::setTorchThreads(0);
+        QVERIFY(automatic >= 1 && automatic <= cw::resolveThreadCount(0));
     }
     void badDevicesAreConfigErrors() {
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::ml::resolveDevice("gpu"));

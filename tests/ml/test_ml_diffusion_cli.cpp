@@ -1,6 +1,7 @@
 // `cwb diffusion train|sample` and `cwb bench diffusion` run as a user runs them (the real
 // binary): a tiny run trains, resumes to more steps, samples into arrays of the data's shape,
 // conditions on space groups for CrysTens, and bad requests exit 2 with a message that says why.
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -39,6 +40,13 @@ class TestMlDiffusionCli : public QObject {
     QString m_slices, m_crystens;
 
 private Q_SLOTS:
+    // cwb version says how LibTorch's OpenMP threads wait and how many cores are free.
+    void versionReportsTheOpenMpWaitPolicy() {
+        const auto users = runCwb({"version"}, 60000, {"OMP_WAIT_POLICY=passive"});
+        QVERIFY2(users.out.contains("openmp   passive (from OMP_WAIT_POLICY); "), qPrintable(describe(users)));
+        QVERIFY2(QRegularExpression("\\d+ of \\d+ cores free now").match(users.out).hasMatch(),
+                 qPrintable(describe(users)));
+    }
     void initTestCase() {
         QVERIFY(m_tmp.isValid());
         m_slices = m_tmp.path() + "/slices";

@@ -36,7 +36,7 @@ class CancelAfterFirstBatch final : public cw::ProgressSink {
 public:
     explicit CancelAfterFirstBatch(std::atomic<bool>& cancel) : m_cancel(cancel) {}
     void report(const cw::ProgressEvent& e) override {
-        if (e.stage == "generate") m_cancel = true;
+        if (e.stage == "generate" && e.scalars.count("batches_done")) m_cancel = true;
     }
 
 private:

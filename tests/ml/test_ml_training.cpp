@@ -211,6 +211,35 @@ private Q_SLOTS:
         QCOMPARE(cw::readNpy(again + "/samples.npy").f32, samples.f32);
     }
 
+    // One batch of all images: the rate and the progress show during it, step by step, not
+    // only when the batch ends (a 64-image CPU batch takes minutes).
+    void samplingReportsProgressWithinTheFirstBatch() {
+        const std::string run = m_tmp.path().toStdString() + "/straight";
+        cw::ml::SampleRequest request;
+        request.count = 4;
+        request.batchSize = 4;
+        request.sampler.samplingSteps = 8;
+        request.device = "cpu";
+        request.threads = 1;
+        request.png = false;
+        struct Events final : cw::ProgressSink {
+            std::vector<cw::ProgressEvent> seen;
+            void report(const cw::ProgressEvent& e) override { seen.push_back(e); }
+        } events;
+        cw::ml::sampleFromRun(run, request, m_tmp.path().toStdString() + "/samples-progress", events);
+        QVERIFY(events.seen.size() >= 8);
+        const cw::ProgressEvent& first = events.seen.front();
+        QCOMPARE(first.stage, std::string("sample"));
+        QVERIFY(first.step < 4);
+        QVERIFY(first.scalars.at("images_per_s") > 0);
+        QCOMPARE(first.scalars.at("images_written"), 0.0);
+        const cw::ProgressEvent& middle = events.seen[events.seen.size() / 2];
+        QVERIFY2(middle.step >= 1 && middle.step < 4, qPrintable(QString::number(middle.step)));
+        QCOMPARE(events.seen.back().step, std::int64_t(4));
+        QCOMPARE(events.seen.back().scalars.at("images_written"), 4.0);
+        for (std::size_t i = 1; i < events.seen.size(); ++i) QVERIFY(events.seen[i].step >= events.seen[i - 1].step);
+    }
+
     void badRequestsAreClearErrors() {
         cw::ml::TrainingControl control;
         cw::NullProgressSink null;

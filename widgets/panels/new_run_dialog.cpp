@@ -22,6 +22,7 @@
 #include "ml/unet_config.h"
 #ifdef CW_WITH_TORCH
 #include "ml/device.h"
+#include "jobs/job_threads.h"
 #endif
 
 namespace cw {
@@ -146,8 +147,7 @@ ml::TrainingConfig NewRunDialog::config() const {
     c.diffusion.schedule = ml::parseSchedule(m_schedule->currentText().toStdString());
     c.diffusion.prediction = ml::parsePrediction(m_prediction->currentText().toStdString());
     c.device = m_device->currentText().toStdString();
-    // LibTorch's OpenMP threads spin while they wait: leave one core to the window's event loop.
-    if (c.threads == 0) c.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+    if (c.threads == 0) c.threads = jobThreads();  // Run ▸ CPU Threads
     c.seed = static_cast<std::uint64_t>(m_seed->value());
     c.checkpointEvery = m_checkpointEvery->value();
     c.sampleEvery = m_sampleEvery->value();

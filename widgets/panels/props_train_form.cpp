@@ -18,6 +18,7 @@
 
 #include "core/error.h"
 #include "panels/property_columns.h"
+#include "jobs/job_threads.h"
 
 namespace cw {
 
@@ -276,9 +277,7 @@ ml::PropsConfig PropsTrainForm::config() const {
     c.epochs = m_epochs->value();
     c.patience = m_patience->value();
     c.emaDecay = m_averageWeights->isChecked() ? m_emaDecayWhenOn : 0.0;
-    // LibTorch's OpenMP threads spin while they wait: leave one core to the window's event loop.
-    if (c.threads == 0)
-        c.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+    if (c.threads == 0) c.threads = jobThreads();  // Run ▸ CPU Threads
     c.validate();
     return c;
 }

@@ -227,9 +227,12 @@ void RunsPanel::updateItem(QTreeWidgetItem* item, const ml::RunSummary& run) {
     item->setForeground(kState, run.status.state == ml::RunState::Failed
                                     ? QBrush(QColor(176, 0, 32))
                                     : QBrush(palette().color(QPalette::Text)));
-    item->setText(kStep, run.status.totalSteps > 0
-                             ? QString("%1 / %2").arg(run.status.step).arg(run.status.totalSteps)
-                             : QString::number(run.status.step));
+    // The training job's own step is newer than status.json's (written at checkpoints).
+    const bool live = m_activeIsTraining && m_liveStep > run.status.step &&
+                      QDir::cleanPath(QString::fromStdString(run.directory)) == QDir::cleanPath(m_activeRun);
+    const qint64 step = live ? m_liveStep : run.status.step;
+    const qint64 total = live && m_liveTotal > 0 ? m_liveTotal : run.status.totalSteps;
+    item->setText(kStep, total > 0 ? QString("%1 / %2").arg(step).arg(total) : QString::number(step));
     const QString data = QString::fromStdString(run.dataDir);
     item->setText(kData, data.isEmpty() ? QString() : QFileInfo(data).fileName());
     item->setToolTip(kData, data);
@@ -296,6 +299,8 @@ void RunsPanel::setActionsAvailable(bool available, const QString& reason) {
 void RunsPanel::setActiveJob(const QString& runDir, bool training) {
     m_activeRun = runDir;
     m_activeIsTraining = training && !runDir.isEmpty();
+    m_liveStep = -1;
+    m_liveTotal = 0;
     m_progressClock.invalidate();
     if (!runDir.isEmpty()) {
         m_progress->setRange(0, 0);  // busy until the first progress event
@@ -305,6 +310,15 @@ void RunsPanel::setActiveJob(const QString& runDir, bool training) {
 }
 
 void RunsPanel::showProgress(qint64 step, qint64 total, double imagesPerSecond) {
+    if (m_activeIsTraining) {
+        m_liveStep = step;
+        m_liveTotal = total;
+        for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+            QTreeWidgetItem* item = m_list->topLevelItem(i);
+            if (QDir::cleanPath(item->data(kName, kDirRole).toString()) == QDir::cleanPath(m_activeRun))
+                item->setText(kStep, QString("%1 / %2").arg(step).arg(total));
+        }
+    }
     if (!m_progressClock.isValid()) {
         m_progressClock.start();
         m_progressStartStep = step;
@@ -336,6 +350,15 @@ void RunsPanel::showIdle(const QString& text) {
 
 QString RunsPanel::progressText() const {
     return m_progressLabel->text();
+}
+
+QString RunsPanel::stepText(const QString& runDir) const {
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        const QTreeWidgetItem* item = m_list->topLevelItem(i);
+        if (QDir::cleanPath(item->data(kName, kDirRole).toString()) == QDir::cleanPath(runDir))
+            return item->text(kStep);
+    }
+    return {};
 }
 
 void RunsPanel::updateButtons() {

@@ -57,6 +57,8 @@ public:
     /// Stops showing progress; `text` replaces the ETA line.
     void showIdle(const QString& text);
     QString progressText() const;
+    /// The Step column of the run in `runDir` ("" if it is not listed).
+    QString stepText(const QString& runDir) const;
 
     QPushButton* newRunButton() const { return m_newRun; }
     QPushButton* resumeButton() const { return m_resume; }
@@ -109,6 +111,9 @@ private:
     QPushButton* m_generate;
     QProgressBar* m_progress;
     ElidedLabel* m_progressLabel;
+    // The training job's latest step, shown in its row before status.json catches up.
+    qint64 m_liveStep = -1;
+    qint64 m_liveTotal = 0;
     QFileSystemWatcher* m_watcher;
     QTimer* m_timer;
 };

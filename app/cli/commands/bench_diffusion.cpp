@@ -73,7 +73,7 @@ void addBenchDiffusionCommand(CLI::App& bench) {
     cmd->add_option("--samples", o->samples, "Images sampled in one batch")->capture_default_str();
     cmd->add_option("--sampling-steps", o->samplingSteps, "DDIM steps")->capture_default_str();
     cmd->add_option("--device", o->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--threads", o->threads, "CPU threads (0: all cores)")->capture_default_str();
+    cmd->add_option("--threads", o->threads, "CPU threads (0: the cores free of other work)")->capture_default_str();
     cmd->add_flag("--no-amp", o->noAmp, "No bfloat16 autocast on CUDA");
     setAction(cmd, [o] { return runBenchDiffusion(*o); });
 }

@@ -199,7 +199,7 @@ void addTrainCommand(CLI::App& parent) {
     t->add_option("--condition-drop", f->condDrop, "Probability of the null condition [0.1]");
     t->add_flag("--no-amp", f->noAmp, "No bfloat16 autocast on CUDA");
     t->add_option("--device", f->device, "auto, cpu, cuda or cuda:N [auto]");
-    t->add_option("--threads", f->threads, "CPU threads for LibTorch (0: all cores) [0]");
+    t->add_option("--threads", f->threads, "CPU threads for LibTorch (0: the cores free of other work) [0]");
     t->add_option("--seed", f->seed, "Seed of weights, batches and noise [0]");
     t->add_option("--log-every", f->logEvery, "metrics.csv row every N steps [10]");
     t->add_option("--checkpoint-every", f->checkpointEvery, "Checkpoint every N steps [1000]");
@@ -241,7 +241,7 @@ void addSampleCommand(CLI::App& parent) {
     s->add_flag("--per-sample-npy", f->perSampleNpy, "sample-NNNNN.npy each instead of samples.npy");
     s->add_flag("--no-png", f->noPng, "No PNG per sample and no grid.png");
     s->add_option("--device", f->request.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    s->add_option("--threads", f->request.threads, "CPU threads (0: all cores)")->capture_default_str();
+    s->add_option("--threads", f->request.threads, "CPU threads (0: the cores free of other work)")->capture_default_str();
     s->add_flag("--progress", f->progress, "Progress line even when stderr is not a terminal");
     setAction(s, [f] { return runSample(*f); });
 }

@@ -69,7 +69,7 @@ void addEvalEncoderCommand(CLI::App& eval) {
     cmd->add_option("--workers", c.loaderWorkers, "Data-loading threads")->capture_default_str();
     cmd->add_option("--seed", c.seed, "Seed of weights and batches")->capture_default_str();
     cmd->add_option("--device", c.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--threads", c.threads, "CPU threads for LibTorch (0: all cores)")->capture_default_str();
+    cmd->add_option("--threads", c.threads, "CPU threads for LibTorch (0: the cores free of other work)")->capture_default_str();
     cmd->add_flag("--progress", f->progress, "Progress line even when stderr is not a terminal");
     setAction(cmd, [f] { return runEncoder(*f); });
 }

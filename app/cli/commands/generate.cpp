@@ -117,7 +117,7 @@ void registerGenerateCommand(CLI::App& app) {
     g->add_flag("--no-nearest", [&r](std::int64_t) { r.report.nearestTraining = false; },
                 "Skip each crystal's nearest training crystal");
     g->add_option("--device", r.sample.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    g->add_option("--threads", r.sample.threads, "CPU threads for sampling (0: all cores)")->capture_default_str();
+    g->add_option("--threads", r.sample.threads, "CPU threads for sampling (0: the cores free of other work)")->capture_default_str();
     g->add_flag("--progress", f->progress, "Progress line even when stderr is not a terminal");
     setAction(g, [f] { return runGenerate(*f); });
 }

@@ -227,7 +227,7 @@ void addTrainCommand(CLI::App& parent) {
     t->add_flag("--all-materials", f->allMaterials, "No stable-only filter");
     t->add_option("--max-items", f->maxItems, "Use at most N items per split (0: all)");
     t->add_option("--device", f->device, "auto, cpu, cuda or cuda:N [auto]");
-    t->add_option("--threads", f->threads, "CPU threads for LibTorch (0: all cores) [0]");
+    t->add_option("--threads", f->threads, "CPU threads for LibTorch (0: the cores free of other work) [0]");
     t->add_option("--seed", f->seed, "Seed of weights and batch order [0]");
     t->add_flag("--progress", f->progress, "Progress line even when stderr is not a terminal");
     setAction(t, [t, f] { return runTrain(*t, *f); });
@@ -248,7 +248,7 @@ void addPredictCommand(CLI::App& parent) {
     p->add_option("--split", f->options.split, "Items of data-set inputs: train, val, test or all")
         ->capture_default_str();
     p->add_option("--device", f->options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    p->add_option("--threads", f->options.threads, "CPU threads (0: all cores)")->capture_default_str();
+    p->add_option("--threads", f->options.threads, "CPU threads (0: the cores free of other work)")->capture_default_str();
     p->add_flag("--json", f->json, "JSON on stdout instead of a table");
     setAction(p, [f] { return runPredict(*f); });
 }

@@ -3,8 +3,10 @@
 
 #include "commands/command.h"
 #include "core/library_versions.h"
+#include "core/parallel.h"
 #ifdef CW_WITH_TORCH
 #include "ml/device.h"
+#include "ml/openmp_wait_policy.h"
 #endif
 
 namespace cw::cli {
@@ -21,6 +23,8 @@ void registerVersionCommand(CLI::App& app) {
         std::printf("%-8s %s\n", "cuda", ml::cudaAvailable()
                                              ? (std::to_string(ml::cudaDeviceCount()) + " device(s)").c_str()
                                              : "not available (CPU only)");
+        std::printf("%-8s %s; %d of %d cores free now (the default --threads)\n", "openmp",
+                    ml::openMpWaitPolicy().c_str(), freeCpuCores(), resolveThreadCount(0));
 #else
         std::printf("%-8s %s\n", "libtorch", "not built (CW_WITH_TORCH=OFF)");
 #endif

@@ -18,6 +18,7 @@
 #include "panels/generate_dialog.h"
 #include "panels/sample_dialog.h"
 #include "panels/samples_panel.h"
+#include "jobs/job_threads.h"
 
 namespace cw {
 
@@ -123,9 +124,11 @@ void TrainingController::sample(const QString& runDir) {
     startSampling(runDir, dialog.request(), dialog.outputDirectory());
 }
 
-bool TrainingController::startSampling(const QString& runDir, const ml::SampleRequest& request,
+bool TrainingController::startSampling(const QString& runDir, const ml::SampleRequest& asked,
                                        const QString& outDir) {
     if (busy()) return false;
+    ml::SampleRequest request = asked;
+    if (request.threads <= 0) request.threads = jobThreads();  // Run ▸ CPU Threads
     auto* worker = new SamplingWorker(runDir, request, outDir);
     m_sampling = worker;
     connect(worker, &SamplingWorker::progress, m_runs,
@@ -147,9 +150,10 @@ bool TrainingController::startSampling(const QString& runDir, const ml::SampleRe
             });
     connect(worker, &SamplingWorker::failed, this, &TrainingController::jobFailed);
     runInThread(worker, runDir, false);
-    Q_EMIT infoReported(QString("Sampling %1 images from %2 into %3")
+    Q_EMIT infoReported(QString("Sampling %1 images from %2 into %3 on %4 CPU thread(s)")
                             .arg(request.count)
-                            .arg(QFileInfo(runDir).fileName(), outDir));
+                            .arg(QFileInfo(runDir).fileName(), outDir)
+                            .arg(request.threads));
     return true;
 }
 
@@ -165,8 +169,10 @@ void TrainingController::generate(const QString& runDir) {
     startGeneration(request, dialog.outputDirectory());
 }
 
-bool TrainingController::startGeneration(const ml::GenerationRequest& request, const QString& outDir) {
+bool TrainingController::startGeneration(const ml::GenerationRequest& asked, const QString& outDir) {
     if (busy()) return false;
+    ml::GenerationRequest request = asked;
+    if (request.sample.threads <= 0) request.sample.threads = jobThreads();  // Run ▸ CPU Threads
     auto* worker = new GenerationWorker(request, outDir);
     m_generation = worker;
     connect(worker, &GenerationWorker::progress, m_runs,
@@ -192,9 +198,10 @@ bool TrainingController::startGeneration(const ml::GenerationRequest& request, c
     });
     connect(worker, &GenerationWorker::failed, this, &TrainingController::jobFailed);
     runInThread(worker, QString::fromStdString(request.runDir), false);
-    Q_EMIT infoReported(QString("Generating %1 crystals from %2 into %3")
+    Q_EMIT infoReported(QString("Generating %1 crystals from %2 into %3 on %4 CPU thread(s)")
                             .arg(request.sample.count)
-                            .arg(QFileInfo(QString::fromStdString(request.runDir)).fileName(), outDir));
+                            .arg(QFileInfo(QString::fromStdString(request.runDir)).fileName(), outDir)
+                            .arg(request.sample.threads));
     return true;
 }
 

@@ -1,0 +1,12 @@
+#include "ml/openmp_wait_policy.h"
+
+#include <cstdlib>
+
+namespace cw::ml {
+
+std::string openMpWaitPolicy() {
+    if (const char* value = std::getenv("OMP_WAIT_POLICY")) return std::string(value) + " (from OMP_WAIT_POLICY)";
+    return "libgomp's default (spin briefly, then sleep); export OMP_WAIT_POLICY=PASSIVE on a shared machine";
+}
+
+}  // namespace cw::ml
