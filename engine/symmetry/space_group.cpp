@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -205,6 +206,36 @@ std::string crystalSystemOf(int number) {
     if (number <= 167) return "trigonal";
     if (number <= 194) return "hexagonal";
     return "cubic";
+}
+
+}  // namespace cw
+
+namespace cw {
+
+namespace {
+std::string compactSymbol(std::string_view symbol) {
+    std::string out;
+    for (const char c : symbol)
+        if (c != ' ' && c != '_') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+}  // namespace
+
+int spaceGroupNumberOfSymbol(std::string_view symbol) {
+    // Every Hall setting's short and full symbols, built once (spglib's own tables).
+    static const std::map<std::string, int> numbers = [] {
+        std::map<std::string, int> m;
+        for (int hall = 1; hall <= 530; ++hall) {
+            const SpglibSpacegroupType type = spg_get_spacegroup_type(hall);
+            if (type.number == 0) continue;
+            m.emplace(compactSymbol(type.international_short), type.number);
+            m.emplace(compactSymbol(type.international_full), type.number);
+            m.emplace(compactSymbol(type.international), type.number);
+        }
+        return m;
+    }();
+    const auto found = numbers.find(compactSymbol(symbol));
+    return found == numbers.end() ? 0 : found->second;
 }
 
 }  // namespace cw

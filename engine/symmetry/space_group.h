@@ -3,6 +3,7 @@
 
 #include <Eigen/Core>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "crystal/structure.h"
@@ -69,5 +70,9 @@ SpaceGroupInfo analyzeSpaceGroup(const Structure& structure, const SymmetryOptio
 /// "orthorhombic", "tetragonal", "trigonal", "hexagonal", "cubic"); "" for 0 (no space group
 /// found). Throws ValueError for any other number. Thread-safe.
 std::string crystalSystemOf(int spaceGroupNumber);
+
+/// Space-group number of a Hermann–Mauguin symbol, full or short, spaces and case ignored
+/// ("Fm-3m", "F m -3 m", "P2_1/c", "p21/c"); 0 when none matches. Thread-safe.
+int spaceGroupNumberOfSymbol(std::string_view symbol);
 
 }  // namespace cw

@@ -44,6 +44,7 @@ void CollectionLoader::load(const QString& path, quint64 generation, std::stop_t
                 QStringList symbols;
                 for (int z : structure.elements()) symbols << element(z).symbol;
                 entry.elements = symbols.join(' ');
+                entry.record = CrystalRecord::of(structure);  // for the filter, built off the GUI thread
                 entry.structure = std::move(structure);
                 batch.entries.push_back(std::move(entry));
                 if (batch.entries.size() >= kBatchEntries ||

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "crystal/structure.h"
+#include "io/crystal_query.h"
 
 namespace cw {
 
@@ -19,6 +20,7 @@ struct CollectionEntry {
     Structure structure;
     QString formula;   ///< reduced formula, "Fe2O3"
     QString elements;  ///< element symbols in Z order, "O Fe"
+    CrystalRecord record;  ///< what the filter's query reads
 };
 
 /// Entries read since the last batch and the problems met meanwhile ("file:entry 3 (mp-1): …").

@@ -12,6 +12,8 @@
 #include <QVBoxLayout>
 
 #include "jobs/collection_loader.h"
+#include "core/error.h"
+#include "panels/collection_filter.h"
 #include "panels/collection_model.h"
 
 namespace cw {
@@ -24,19 +26,21 @@ CollectionBrowser::CollectionBrowser(QWidget* parent)
       m_cancel(new QPushButton("Cancel", this)),
       m_count(new QLabel(this)),
       m_model(new CollectionModel(this)),
-      m_proxy(new QSortFilterProxyModel(this)),
+      m_proxy(new CollectionFilter(this)),
       m_loader(new CollectionLoader) {
     qRegisterMetaType<cw::CollectionBatch>();
     m_filter->setObjectName("collectionFilter");
-    m_filter->setPlaceholderText("Filter by id, formula or element…");
+    m_filter->setPlaceholderText("Filter: Fe O · -O · Fe2O3 · sg:225 · band_gap>2 · nsites<=20 · mp-1000");
+    m_filter->setToolTip(
+        "Every word must match: an element symbol (Fe; -Fe excludes it), a formula (Fe2O3: that "
+        "composition), sg:225 or sg:221-230 or sg:Fm-3m, a property compared with a number "
+        "(band_gap>2, formation_energy_per_atom<-1, nsites<=20, nelements=2), or text in the "
+        "id or formula (mp-1000).");
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, this, &CollectionBrowser::setFilterText);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(CollectionModel::kSortRole);
-    m_proxy->setFilterRole(CollectionModel::kSearchRole);
-    m_proxy->setFilterKeyColumn(0);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_view->setObjectName("collectionTable");
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
@@ -117,8 +121,23 @@ void CollectionBrowser::cancel() {
 
 void CollectionBrowser::setFilterText(const QString& text) {
     if (m_filter->text() != text) m_filter->setText(text);  // re-enters through textChanged
-    m_proxy->setFilterFixedString(text.trimmed());
+    try {
+        m_proxy->setQuery(CrystalQuery::parse(text.toStdString()));
+        m_filterError.clear();
+    } catch (const Error& e) {
+        // The rows of the last good query stay; the word at fault is named.
+        m_filterError = QString::fromStdString(e.what());
+    }
+    m_filter->setStyleSheet(m_filterError.isEmpty() ? QString() : "QLineEdit { border: 1px solid #b00020; }");
     updateCount();
+}
+
+QSortFilterProxyModel* CollectionBrowser::proxyModel() const {
+    return m_proxy;
+}
+
+QString CollectionBrowser::filterDescription() const {
+    return m_filterError.isEmpty() ? QString::fromStdString(m_proxy->query().describe()) : m_filterError;
 }
 
 void CollectionBrowser::activateRow(int row) {
@@ -174,6 +193,15 @@ void CollectionBrowser::updateCount() {
     const int shown = m_proxy->rowCount();
     QString text = QString("%1: %2 entries").arg(QFileInfo(m_path).fileName()).arg(total);
     if (shown != total) text += QString(", %1 shown").arg(shown);
+    if (!m_filterError.isEmpty()) {
+        text += QString(" — filter: %1").arg(m_filterError);
+    } else if (!m_proxy->query().empty()) {
+        // Unknown property names match nothing: say which the collection has.
+        for (const std::string& name : m_proxy->query().propertyNames())
+            if (m_model->propertyColumn(QString::fromStdString(name)) < 0)
+                text += QString(" — no property '%1' here (the columns are the properties)")
+                            .arg(QString::fromStdString(name));
+    }
     if (m_skipped > 0) text += QString(", %1 skipped (see Messages)").arg(m_skipped);
     m_count->setText(text);
 }

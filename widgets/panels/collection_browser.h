@@ -4,6 +4,7 @@
 // (or Enter) opens an entry. Skipped entries and file errors are reported by signals.
 
 #include <QThread>
+#include <QSortFilterProxyModel>
 #include <QWidget>
 #include <stop_token>
 
@@ -13,12 +14,12 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QSortFilterProxyModel;
 class QTableView;
 
 namespace cw {
 
 class CollectionLoader;
+class CollectionFilter;
 class CollectionModel;
 struct CollectionBatch;
 
@@ -42,7 +43,9 @@ public:
     void activateRow(int row);
 
     CollectionModel* model() const { return m_model; }
-    QSortFilterProxyModel* proxyModel() const { return m_proxy; }
+    QSortFilterProxyModel* proxyModel() const;
+    /// The filter as parsed ("contains Fe; band_gap > 2"), or why it could not be.
+    QString filterDescription() const;
     QTableView* view() const { return m_view; }
 
 Q_SIGNALS:
@@ -68,7 +71,8 @@ private:
     QPushButton* m_cancel;
     QLabel* m_count;
     CollectionModel* m_model;
-    QSortFilterProxyModel* m_proxy;
+    CollectionFilter* m_proxy;
+    QString m_filterError;
 
     QString m_path;
     quint64 m_generation = 0;

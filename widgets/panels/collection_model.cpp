@@ -29,10 +29,6 @@ QVariant CollectionModel::headerData(int section, Qt::Orientation orientation, i
 QVariant CollectionModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const CollectionEntry& e = m_entries[static_cast<std::size_t>(index.row())];
-    if (role == kSearchRole)
-        return QString("%1 %2 %3")
-            .arg(QString::fromStdString(e.structure.id()), e.formula, e.elements)
-            .toLower();
     if (role == Qt::TextAlignmentRole)
         return index.column() >= SitesColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                              : QVariant();

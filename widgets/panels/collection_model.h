@@ -1,7 +1,7 @@
 #pragma once
 // The table behind the collection browser: one row per structure (id, formula, elements, sites,
 // space group from the source's symmetry_number, then one column per numeric property met so
-// far). Display strings, a numeric sort role and a search role for the filter proxy.
+// far). Display strings, a numeric sort role, and each entry's CrystalRecord for the filter.
 
 #include <QAbstractTableModel>
 #include <QStringList>
@@ -17,8 +17,6 @@ class CollectionModel : public QAbstractTableModel {
 public:
     /// Numbers for numeric columns (missing values sort first), text otherwise.
     static constexpr int kSortRole = Qt::UserRole;
-    /// "id formula elements", lower case: what the text filter searches.
-    static constexpr int kSearchRole = Qt::UserRole + 1;
     enum FixedColumn {
         IdColumn,
         FormulaColumn,
@@ -41,6 +39,9 @@ public:
     void clear();
     const Structure& structure(int row) const {
         return m_entries[static_cast<std::size_t>(row)].structure;
+    }
+    const CrystalRecord& record(int row) const {
+        return m_entries[static_cast<std::size_t>(row)].record;
     }
     /// Column of a property, or -1.
     int propertyColumn(const QString& name) const;
