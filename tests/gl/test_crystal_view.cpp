@@ -282,6 +282,45 @@ private Q_SLOTS:
         QApplication::activePopupWidget()->close();
     }
 
+    // After a plane is picked, Reset, View along and the next file frame the atoms, not the
+    // slice window's quad (88 Å here against a 10 Å cell).
+    void cameraFramesTheAtomsNotTheSliceWindow() {
+        cw::MainWindow window;
+        QVERIFY(showExample(window));
+        cw::CrystalView* view = window.crystalView();
+        cw::SliceParameters wide;
+        wide.window = 88.0;
+        view->setSliceParameters(wide);
+        view->setPicks(cw::PickTriple{Pick{0, {0, 0, 0}}, Pick{1, {0, 0, 0}}, Pick{2, {0, 0, 0}}});
+        auto framedShare = [view] {
+            view->grabView();
+            vtkRenderer* renderer = view->bridge()->renderer();
+            const std::array<double, 6> b = view->framedBounds();
+            double lo[2] = {1e9, 1e9}, hi[2] = {-1e9, -1e9};
+            for (int corner = 0; corner < 8; ++corner) {
+                renderer->SetWorldPoint(b[(corner & 1) ? 1 : 0], b[(corner & 2) ? 3 : 2], b[(corner & 4) ? 5 : 4], 1.0);
+                renderer->WorldToDisplay();
+                const double* d = renderer->GetDisplayPoint();
+                for (int i = 0; i < 2; ++i) {
+                    lo[i] = std::min(lo[i], d[i]);
+                    hi[i] = std::max(hi[i], d[i]);
+                }
+            }
+            const int* size = renderer->GetSize();
+            return std::max((hi[0] - lo[0]) / size[0], (hi[1] - lo[1]) / size[1]);
+        };
+        for (int action = 0; action < 4; ++action) {
+            if (action == 0) view->resetView();
+            if (action == 1) view->viewAlong(0);
+            if (action == 2) view->setRepeats({2, 1, 1});
+            if (action == 3) QVERIFY(window.openFile(QString(CW_TEST_DATA_DIR "/cif/Li2O.cif"), true));
+            const double share = framedShare();
+            QVERIFY2(share > 0.35 && share < 1.2, qPrintable(QString("action %1: the atoms span %2 of the view")
+                                                                 .arg(action)
+                                                                 .arg(share)));
+        }
+    }
+
     void dragRotatesWithoutPicking() {
         cw::MainWindow window;
         QVERIFY(showExample(window));

@@ -534,7 +534,7 @@ void CrystalView::viewAlong(int axis) {
     camera->SetFocalPoint(focal.x(), focal.y(), focal.z());
     camera->SetPosition(position.x(), position.y(), position.z());
     camera->SetViewUp(up.x(), up.y(), up.z());
-    m_bridge->renderer()->ResetCamera();
+    frameCrystal();
     m_bridge->requestRender();
 }
 
@@ -547,8 +547,41 @@ void CrystalView::resetView() {
     camera->SetFocalPoint(focal.x(), focal.y(), focal.z());
     camera->SetPosition(position.x(), position.y(), position.z());
     camera->SetViewUp(0, 0, 1);
-    m_bridge->renderer()->ResetCamera();
+    frameCrystal();
     m_bridge->requestRender();
+}
+
+void CrystalView::frameCrystal() {
+    // The displayed atoms and cell edges, not every actor: the picked plane's quad spans the
+    // slice window (often 40–90 Å), which would shrink the crystal to a speck.
+    double bounds[6] = {VTK_DOUBLE_MAX, VTK_DOUBLE_MIN, VTK_DOUBLE_MAX, VTK_DOUBLE_MIN, VTK_DOUBLE_MAX,
+                        VTK_DOUBLE_MIN};
+    bool any = false;
+    for (vtkActor* actor : {m_atomActor.Get(), m_cellActor.Get()}) {
+        if (!actor || !actor->GetVisibility()) continue;
+        const double* b = actor->GetBounds();
+        if (!b || b[0] > b[1]) continue;
+        for (int i = 0; i < 3; ++i) {
+            bounds[2 * i] = std::min(bounds[2 * i], b[2 * i]);
+            bounds[2 * i + 1] = std::max(bounds[2 * i + 1], b[2 * i + 1]);
+        }
+        any = true;
+    }
+    vtkRenderer* renderer = m_bridge->renderer();
+    if (any)
+        renderer->ResetCamera(bounds);
+    else
+        renderer->ResetCamera();
+    renderer->ResetCameraClippingRange();  // every actor, the plane included, stays unclipped
+}
+
+std::array<double, 6> CrystalView::framedBounds() const {
+    std::array<double, 6> b{};
+    if (m_atomActor) {
+        const double* a = m_atomActor->GetBounds();
+        std::copy(a, a + 6, b.begin());
+    }
+    return b;
 }
 
 void CrystalView::setOrthographic(bool on) {
@@ -557,7 +590,7 @@ void CrystalView::setOrthographic(bool on) {
         m_orthoBox->setChecked(on);
     }
     m_bridge->renderer()->GetActiveCamera()->SetParallelProjection(on);
-    m_bridge->renderer()->ResetCamera();
+    frameCrystal();
     m_bridge->requestRender();
 }
 

@@ -51,6 +51,8 @@ public:
 
     /// The displayed atoms, in the order of the sphere mapper's points.
     const std::vector<DisplayedAtom>& atoms() const { return m_atoms; }
+    /// Bounds (Å: x0, x1, y0, y1, z0, z1) of the drawn atoms, which the camera frames.
+    std::array<double, 6> framedBounds() const;
     /// Spheres in the scene (points fed to the atoms' sphere mapper).
     int sphereCount() const;
     /// Displayed atoms currently highlighted as lying on the plane.
@@ -128,6 +130,8 @@ private:
     void updateLegend();
     double cellLengthFactor() const;
     Eigen::Vector3d blockCentre() const;
+    /// Points the camera at the displayed atoms and cell (never the plane's slice window).
+    void frameCrystal();
 
     VtkBridge* m_bridge;
     std::array<QSpinBox*, 3> m_repeatBoxes{};
