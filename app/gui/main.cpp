@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
         "dir");
     QCommandLineOption exportWidth(
         "export-width", "Width of the exported view.png in pixels (default 1600).", "px", "1600");
+    QCommandLineOption exportTransparent(
+        "export-transparent", "With --export-figures: view.png with no background (transparent).");
+    parser.addOption(exportTransparent);
     QCommandLineOption cells("cells", "Show NA,NB,NC unit cells (1–5 each).", "NA,NB,NC");
     QCommandLineOption resetSettings("reset-settings",
                                      "Forget the saved window layout and recent files first.");
@@ -242,9 +245,10 @@ int main(int argc, char** argv) {
 
     if (parser.isSet(exportFigures)) {
         const QString dir = parser.value(exportFigures);
+        const bool transparent = parser.isSet(exportTransparent);
         cw::SlicePanel* panel = window.slicePanel();
         QObject::connect(panel, &cw::SlicePanel::sliceReady, &window,
-                         [&window, panel, dir, viewWidth](const cw::SliceResult& slice) {
+                         [&window, panel, dir, viewWidth, transparent](const cw::SliceResult& slice) {
                              try {
                                  const cw::CrysTensPanel* crysTens = window.crysTensPanel();
                                  if (!crysTens->hasEncoding()) {
@@ -254,7 +258,7 @@ int main(int argc, char** argv) {
                                      crysTens = nullptr;
                                  }
                                  cw::exportFigures(dir, *window.crystalView(), slice,
-                                                   panel->colorMap(), crysTens, viewWidth);
+                                                   panel->colorMap(), crysTens, viewWidth, transparent);
                                  exitSoon(0);
                              } catch (const cw::Error& e) {
                                  std::fprintf(stderr, "crystal-workbench: %s\n", e.what());

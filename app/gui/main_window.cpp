@@ -40,6 +40,7 @@
 #include "panels/structure_panel.h"
 #include "symmetry/space_group.h"
 #include "viewer/crystal_view.h"
+#include "viewer/view_export_dialog.h"
 
 namespace cw {
 
@@ -238,6 +239,8 @@ void MainWindow::buildMenus() {
     connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
     fileMenu->addSeparator();
     QMenu* exportMenu = fileMenu->addMenu("&Export Figure");
+    exportMenu->addAction("&3D View…", this, [this] { ViewExportDialog(m_crystalView, this).exec(); })
+        ->setObjectName("exportViewFigureMenu");
     exportMenu->addAction("&ECD Slice…", m_slicePanel, &SlicePanel::exportFigureDialog)
         ->setObjectName("exportSliceFigureMenu");
     exportMenu->addAction("&CrysTens / xtal2png…", m_crysTensPanel,

@@ -25,6 +25,7 @@
 #include <Eigen/Geometry>
 #include <random>
 
+#include "core/error.h"
 #include "core/image.h"
 #include "core/npy.h"
 #include "crystal/elements.h"
@@ -319,6 +320,42 @@ private Q_SLOTS:
                                                                  .arg(action)
                                                                  .arg(share)));
         }
+    }
+
+    // The 3D view as a PNG with no background: the corners are fully transparent, the atoms
+    // opaque with the colours of the ordinary picture.
+    void transparentViewExport() {
+        cw::MainWindow window;
+        QVERIFY(showExample(window));
+        cw::CrystalView* view = window.crystalView();
+        const QImage opaque = view->renderImage(480).convertToFormat(QImage::Format_RGB32);
+        const QImage clear = view->renderImage(480, true);
+        QCOMPARE(clear.size(), opaque.size());
+        if (!qEnvironmentVariableIsEmpty("CW_KEEP_FIGURES")) {
+            clear.save(QDir::temp().filePath("cw_view_transparent.png"));
+            opaque.save(QDir::temp().filePath("cw_view_opaque.png"));
+        }
+        QVERIFY(clear.hasAlphaChannel());
+        QCOMPARE(qAlpha(clear.pixel(0, clear.height() - 1)), 0);
+        QCOMPARE(qAlpha(clear.pixel(clear.width() - 1, 0)), 0);
+        int sampled = 0, solid = 0, same = 0;
+        for (int y = 0; y < clear.height(); y += 3)
+            for (int x = 0; x < clear.width(); x += 3, ++sampled) {
+                const QRgb c = clear.pixel(x, y);
+                if (qAlpha(c) < 255) continue;
+                ++solid;
+                const QRgb o = opaque.pixel(x, y);
+                same += std::abs(qRed(c) - qRed(o)) + std::abs(qGreen(c) - qGreen(o)) + std::abs(qBlue(c) - qBlue(o)) <= 9;
+            }
+        QVERIFY2(solid > sampled / 50, qPrintable(QString("%1 of %2").arg(solid).arg(sampled)));
+        QVERIFY2(same >= solid * 95 / 100, qPrintable(QString("%1 of %2").arg(same).arg(solid)));
+        QTemporaryDir dir;
+        const QString path = dir.filePath("view.png");
+        cw::exportViewImage(*view, path, 640, true);
+        const QImage written(path);
+        QCOMPARE(written.width(), 640);
+        QVERIFY(written.hasAlphaChannel());
+        QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::exportViewImage(*view, dir.filePath("view.jpg"), 640, true));
     }
 
     void dragRotatesWithoutPicking() {

@@ -75,6 +75,7 @@ private Q_SLOTS:
         cw::MainWindow window;
         QStringList names;
         for (QAction* a : window.menuBar()->findChildren<QAction*>()) names << a->objectName();
+        QVERIFY(names.contains("exportViewFigureMenu"));
         QVERIFY(names.contains("exportSliceFigureMenu"));
         QVERIFY(names.contains("exportCrysTensFigureMenu"));
     }

@@ -16,6 +16,7 @@
 #include "ecd/slicer.h"
 #include "known_structures.h"
 #include "panels/crystens_panel.h"
+#include "panels/figure_path.h"
 #include "panels/figure_writer.h"
 #include "panels/slice_panel.h"
 
@@ -65,6 +66,10 @@ void checkFigures(const std::function<void(const QString&, int)>& write, const Q
     write(pdf, 0);
     QVERIFY(head(pdf, 5).startsWith("%PDF"));
     QVERIFY(QFileInfo(pdf).size() > 1000);
+    // Images are deflated, never JPEG (whose artefacts shift a colour map's colours).
+    const QByteArray bytes = head(pdf, 1 << 26);
+    QVERIFY2(!bytes.contains("/DCTDecode"), qPrintable(pdf + " embeds a JPEG image"));
+    QVERIFY(bytes.contains("/FlateDecode"));
 }
 
 }  // namespace
@@ -77,6 +82,17 @@ private Q_SLOTS:
         QCOMPARE(cw::figureFormatFor("b.svg"), cw::FigureFormat::Svg);
         QCOMPARE(cw::figureFormatFor("b.pdf"), cw::FigureFormat::Pdf);
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::figureFormatFor("b.jpg"));
+    }
+
+    // A name typed without an extension takes the chosen file type's.
+    void extensionFromTheChosenFileType() {
+        QCOMPARE(cw::pathWithFilterSuffix("/tmp/slice", "PDF document (*.pdf)"), QString("/tmp/slice.pdf"));
+        QCOMPARE(cw::pathWithFilterSuffix("/tmp/slice.PDF", "PDF document (*.pdf)"), QString("/tmp/slice.PDF"));
+        QCOMPARE(cw::pathWithFilterSuffix("/tmp/a.b/slice", "PNG image (*.png)"), QString("/tmp/a.b/slice.png"));
+        QCOMPARE(cw::pathWithFilterSuffix("/tmp/slice.v2", "SVG drawing (*.svg)"), QString("/tmp/slice.v2.svg"));
+        QCOMPARE(cw::pathWithFilterSuffix("/tmp/slice", "All files (*)"), QString("/tmp/slice"));
+        QCOMPARE(cw::pathWithFilterSuffix("", "PNG image (*.png)"), QString());
+        QCOMPARE(cw::figureFormatFor(cw::pathWithFilterSuffix("fig", "SVG drawing (*.svg)")), cw::FigureFormat::Svg);
     }
 
     void sliceFigures() {

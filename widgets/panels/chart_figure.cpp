@@ -2,7 +2,6 @@
 
 #include <QAbstractAxis>
 #include <QChart>
-#include <QFileDialog>
 #include <QGraphicsScene>
 #include <QLogValueAxis>
 #include <QMessageBox>
@@ -11,6 +10,7 @@
 
 #include "core/error.h"
 #include "panels/figure_writer.h"
+#include "panels/figure_path.h"
 
 namespace cw {
 
@@ -56,8 +56,8 @@ void writeChartFigure(const QString& path, const QString& title,
 void chartExportDialog(QWidget* parent, const QString& caption, const QString& suggestedName,
                        const std::function<void(const QString&)>& figure,
                        const std::function<void(const QString&)>& csv) {
-    const QString path = QFileDialog::getSaveFileName(parent, caption, suggestedName,
-                                                      figureFileFilter() + ";;CSV table (*.csv)");
+    const QString path =
+        chooseSavePath(parent, caption, suggestedName, figureFileFilter() + ";;CSV table (*.csv)");
     if (path.isEmpty()) return;
     try {
         if (path.endsWith(".csv", Qt::CaseInsensitive))

@@ -1,7 +1,6 @@
 #include "panels/crystens_panel.h"
 
 #include <QAction>
-#include <QFileDialog>
 #include <QGridLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -18,6 +17,7 @@
 #include "core/image.h"
 #include "core/png_image.h"
 #include "panels/elided_label.h"
+#include "panels/figure_path.h"
 #include "panels/figure_writer.h"
 #include "crystal/elements.h"
 #include "symmetry/space_group.h"
@@ -174,8 +174,7 @@ void CrysTensPanel::exportFigureDialog() {
         QMessageBox::information(this, "Export figure", "There is no CrysTens encoding to export.");
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, "Export CrysTens figure",
-                                                      "crystens.png", figureFileFilter());
+    const QString path = chooseSavePath(this, "Export CrysTens figure", "crystens.png", figureFileFilter());
     if (path.isEmpty()) return;
     try {
         exportFigure(path);

@@ -200,6 +200,8 @@ void writeFigure(const QString& path, const QSizeF& size, int pngWidth,
             writer.setPageSize(QPageSize(size, QPageSize::Point));
             QPainter p;
             if (!p.begin(&writer)) throw IoError(file, "cannot write the PDF figure");
+            // Images deflated, not JPEG: a colour map's colours must survive the PDF.
+            p.setRenderHint(QPainter::LosslessImageRendering);
             const QRect page = writer.pageLayout().paintRectPixels(writer.resolution());
             paint(p, QRectF(QPointF(0, 0), QSizeF(page.size())));
             p.end();

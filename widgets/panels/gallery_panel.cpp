@@ -3,7 +3,6 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
@@ -18,6 +17,7 @@
 #include "core/error.h"
 #include "panels/figure_writer.h"
 #include "panels/gallery_figure.h"
+#include "panels/figure_path.h"
 
 namespace cw {
 
@@ -190,8 +190,7 @@ void GalleryPanel::exportDialog() {
         QMessageBox::information(this, "Export gallery", "Evaluate generated slices first.");
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(this, "Export gallery figure", "gallery.png",
-                                                      figureFileFilter());
+    const QString path = chooseSavePath(this, "Export gallery figure", "gallery.png", figureFileFilter());
     if (path.isEmpty()) return;
     try {
         exportFigure(path, m_figurePairs->value());

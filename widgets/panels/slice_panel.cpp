@@ -22,6 +22,7 @@
 #include "jobs/slice_worker.h"
 #include "panels/figure_writer.h"
 #include "panels/wrap_text.h"
+#include "panels/figure_path.h"
 
 namespace cw {
 
@@ -185,9 +186,8 @@ void SlicePanel::exportFigureDialog() {
         QMessageBox::information(this, "Export figure", "Pick three atoms to get a slice first.");
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(
-        this, "Export slice figure", "slice.png",
-        figureFileFilter() + ";;NumPy array of the slice (*.npy)");
+    const QString path = chooseSavePath(this, "Export slice figure", "slice.png",
+                                        figureFileFilter() + ";;NumPy array of the slice (*.npy)");
     if (path.isEmpty()) return;
     try {
         exportFigure(path);

@@ -602,7 +602,42 @@ QImage CrystalView::grabView() {
     return m_bridge->grabFramebuffer();
 }
 
-QImage CrystalView::renderImage(int width) {
+QImage CrystalView::renderImage(int width, bool transparent) {
+    if (!transparent) return renderOpaqueImage(width);
+    // Difference matting: the scene over black and over white gives each pixel's opacity
+    // (α = 1 − (white − black)) and colour (black / α), translucent actors included, with no
+    // reliance on the GL framebuffer's alpha channel.
+    vtkRenderer* renderer = m_bridge->renderer();
+    double background[3], background2[3];
+    renderer->GetBackground(background);
+    renderer->GetBackground2(background2);
+    const bool gradient = renderer->GetGradientBackground();
+    renderer->GradientBackgroundOff();
+    renderer->SetBackground(0, 0, 0);
+    const QImage black = renderOpaqueImage(width).convertToFormat(QImage::Format_RGB32);
+    renderer->SetBackground(1, 1, 1);
+    const QImage white = renderOpaqueImage(width).convertToFormat(QImage::Format_RGB32);
+    renderer->SetBackground(background);
+    renderer->SetBackground2(background2);
+    renderer->SetGradientBackground(gradient);
+    m_bridge->requestRender();
+    if (black.isNull() || black.size() != white.size()) return {};
+    QImage out(black.size(), QImage::Format_ARGB32);
+    for (int y = 0; y < out.height(); ++y) {
+        const auto* b = reinterpret_cast<const QRgb*>(black.constScanLine(y));
+        const auto* w = reinterpret_cast<const QRgb*>(white.constScanLine(y));
+        auto* o = reinterpret_cast<QRgb*>(out.scanLine(y));
+        for (int x = 0; x < out.width(); ++x) {
+            const int spread = (qRed(w[x]) - qRed(b[x]) + qGreen(w[x]) - qGreen(b[x]) + qBlue(w[x]) - qBlue(b[x])) / 3;
+            const int alpha = std::clamp(255 - spread, 0, 255);
+            auto unmix = [alpha](int c) { return alpha == 0 ? 0 : std::clamp(c * 255 / alpha, 0, 255); };
+            o[x] = qRgba(unmix(qRed(b[x])), unmix(qGreen(b[x])), unmix(qBlue(b[x])), alpha);
+        }
+    }
+    return out;
+}
+
+QImage CrystalView::renderOpaqueImage(int width) {
     const double r = m_bridge->pixelRatio();
     const double w = std::max(1.0, m_bridge->width() * r), h = std::max(1.0, m_bridge->height() * r);
     const int height = std::max(1, static_cast<int>(std::lround(width * h / w)));

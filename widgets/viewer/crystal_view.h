@@ -94,7 +94,9 @@ public:
     QImage grabView();
     /// The view rendered offscreen `width` device pixels wide, the widget's aspect ratio kept
     /// (e.g. 4000 px for print, whatever the window's size). Null without a GL context.
-    QImage renderImage(int width);
+    /// `transparent`: no background (ARGB; the plane and label boxes keep their translucency),
+    /// for figures laid over other colours, as VESTA offers.
+    QImage renderImage(int width, bool transparent = false);
 
     /// The hover text of displayed atom `index`: element, site index, translation, coordinates.
     QString atomToolTip(int index) const;
@@ -132,6 +134,7 @@ private:
     Eigen::Vector3d blockCentre() const;
     /// Points the camera at the displayed atoms and cell (never the plane's slice window).
     void frameCrystal();
+    QImage renderOpaqueImage(int width);
 
     VtkBridge* m_bridge;
     std::array<QSpinBox*, 3> m_repeatBoxes{};
