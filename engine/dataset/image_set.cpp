@@ -261,6 +261,12 @@ std::optional<int> encodingItemSide(const std::string& directory) {
     return static_cast<int>(stored.layout.itemShape[0]);
 }
 
+std::optional<int> storedItemSide(const std::string& directory) {
+    if (!std::filesystem::is_regular_file(std::filesystem::path(directory) / "dataset.json"))
+        return std::nullopt;
+    return static_cast<int>(openStoredImages(directory).layout.itemShape[0]);
+}
+
 ImageSetKind ImageSet::kind() const {
     return m_data->stored.layout.kind;
 }

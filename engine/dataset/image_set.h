@@ -43,6 +43,11 @@ struct ImageSetOptions {
 /// Throws FormatError for a malformed dataset.json.
 std::optional<int> encodingItemSide(const std::string& directory);
 
+/// The stored item side of any finished data set (an ECD slice's pixels, an encoding's side): the
+/// image size a new run should default to. nullopt for a folder without dataset.json. Throws
+/// FormatError for a malformed dataset.json.
+std::optional<int> storedItemSide(const std::string& directory);
+
 /// The items of a data set. Opening reads dataset.json and the table; pixel data are read from
 /// the shards on demand (each shard file is memory-mapped). readItem is thread-safe.
 class ImageSet {

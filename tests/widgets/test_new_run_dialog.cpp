@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "panels/new_run_dialog.h"
+#include "tiny_datasets.h"
 
 class TestNewRunDialog : public QObject {
     Q_OBJECT
@@ -46,6 +47,33 @@ private Q_SLOTS:
         dialog.accept();
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QVERIFY(dialog.errorText().isEmpty());
+    }
+
+    // The image size follows the data set (a 32-px ECD set; an encoding's fixed side, which
+    // cannot be changed), and the automatic warm-up and EMA are spelled out for the run length.
+    void imageSizeAndWarmupFollowTheRun() {
+        const std::string ecd = m_dir.filePath("ecd32").toStdString();
+        cw::test::buildTinyEcd(ecd);
+        const std::string encoding = m_dir.filePath("crystens").toStdString();
+        cw::test::buildTinyEncoding(encoding);
+        cw::NewRunDialog dialog(m_dir.filePath("runs"));
+        QCOMPARE(dialog.imageSizeBox()->value(), 64);
+        dialog.dataDirEdit()->setText(QString::fromStdString(ecd));
+        QCOMPARE(dialog.imageSizeBox()->value(), 32);
+        QVERIFY(dialog.imageSizeBox()->isEnabled());  // ECD slices can be resampled
+        dialog.dataDirEdit()->setText(QString::fromStdString(encoding));
+        QCOMPARE(dialog.imageSizeBox()->value(), 64);
+        QVERIFY(!dialog.imageSizeBox()->isEnabled());
+
+        dialog.stepsBox()->setValue(300);
+        QCOMPARE(dialog.warmupBox()->value(), -1);
+        QCOMPARE(dialog.warmupBox()->text(), QString("auto (15)"));  // 5 % of 300
+        QVERIFY2(dialog.runLengthText().startsWith("Warm-up 15 steps"), qPrintable(dialog.runLengthText()));
+        QVERIFY(dialog.runLengthText().contains("EMA decay 0.96667"));
+        dialog.warmupBox()->setValue(400);  // longer than the run
+        QVERIFY2(dialog.runLengthText().contains("⚠"), qPrintable(dialog.runLengthText()));
+        dialog.runNameEdit()->setText("warm");
+        QCOMPARE(dialog.config().warmupSteps, std::int64_t{400});
     }
 
     void problemsShownInline_data() {

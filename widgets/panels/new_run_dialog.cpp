@@ -15,10 +15,12 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <limits>
-#include <thread>
+#include <optional>
 
 #include "core/error.h"
+#include "dataset/image_set.h"
 #include "ml/unet_config.h"
 #ifdef CW_WITH_TORCH
 #include "ml/device.h"
@@ -68,6 +70,12 @@ NewRunDialog::NewRunDialog(const QString& workspace, const ml::TrainingConfig& b
     m_attention = new QLineEdit(intList(base.model.attentionResolutions));
     m_attention->setToolTip("Feature-map sizes (pixels) with self-attention, e.g. 16 or 16,8");
     m_steps = spinBox(1, kIntMax, base.steps, 1000);
+    // −1 is "auto" (5 % of the run, at most 500 steps); its text shows the resolved count.
+    m_warmup = spinBox(-1, kIntMax, base.warmupSteps, 50);
+    m_warmup->setObjectName("warmupSteps");
+    m_runLength = new QLabel;
+    m_runLength->setObjectName("runLength");
+    m_runLength->setWordWrap(true);
     m_batch = spinBox(1, 4096, base.batchSize);
     m_learningRate = new QLineEdit(QString::number(base.learningRate, 'g', 6));
     m_schedule =
@@ -98,6 +106,8 @@ NewRunDialog::NewRunDialog(const QString& workspace, const ml::TrainingConfig& b
     form->addRow("Channel multipliers", m_mults);
     form->addRow("Attention at (px)", m_attention);
     form->addRow("Steps", m_steps);
+    form->addRow("Warm-up steps", m_warmup);
+    form->addRow("", m_runLength);
     form->addRow("Batch size", m_batch);
     form->addRow("Learning rate", m_learningRate);
     form->addRow("Noise schedule", m_schedule);
@@ -121,6 +131,48 @@ NewRunDialog::NewRunDialog(const QString& workspace, const ml::TrainingConfig& b
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(buttons);
+
+    connect(m_steps, &QSpinBox::valueChanged, this, &NewRunDialog::updateRunLength);
+    connect(m_warmup, &QSpinBox::valueChanged, this, &NewRunDialog::updateRunLength);
+    connect(m_dataDir, &QLineEdit::textChanged, this, &NewRunDialog::dataDirChanged);
+    dataDirChanged();
+    updateRunLength();
+}
+
+void NewRunDialog::dataDirChanged() {
+    // The data set's own item size: an encoding's cannot be resampled, and an ECD set's is
+    // what the user built (a 32-px set trained at 64 px is upsampled for nothing).
+    std::optional<int> side, encodingSide;
+    try {
+        side = storedItemSide(m_dataDir->text().trimmed().toStdString());
+        encodingSide = encodingItemSide(m_dataDir->text().trimmed().toStdString());
+    } catch (const Error&) {
+        // A malformed dataset.json is reported by check() when the run is started.
+    }
+    if (side) m_imageSize->setValue(*side);
+    m_imageSize->setEnabled(!encodingSide);
+    m_imageSize->setToolTip(encodingSide ? "An encoding's items are tables: the model takes their size"
+                            : side       ? QString("The data set's slices are %1 px; another size resamples them").arg(*side)
+                                         : QString());
+}
+
+QString NewRunDialog::runLengthText() const {
+    return m_runLength->text();
+}
+
+void NewRunDialog::updateRunLength() {
+    ml::TrainingConfig c = m_base;
+    c.steps = m_steps->value();
+    c.warmupSteps = m_warmup->value();
+    c.emaDecay = m_base.emaDecay;
+    const std::vector<std::string> warnings = ml::resolveRunLengthDefaults(c);
+    m_warmup->setSpecialValueText(QString("auto (%1)").arg(c.warmupSteps));
+    QString text = QString("Warm-up %1 steps, then cosine decay; EMA decay %2 (averages the last ~%3 steps)")
+                       .arg(c.warmupSteps)
+                       .arg(c.emaDecay, 0, 'g', 5)
+                       .arg(static_cast<qint64>(std::llround(1.0 / std::max(1e-12, 1.0 - c.emaDecay))));
+    for (const std::string& w : warnings) text += "\n⚠ " + QString::fromStdString(w);
+    m_runLength->setText(text);
 }
 
 void NewRunDialog::chooseDataDir() {
@@ -138,6 +190,7 @@ ml::TrainingConfig NewRunDialog::config() const {
     c.model.attentionResolutions =
         ml::parseIntList(m_attention->text().toStdString(), "attention resolutions");
     c.steps = m_steps->value();
+    c.warmupSteps = m_warmup->value();
     c.batchSize = m_batch->value();
     bool ok = false;
     c.learningRate = m_learningRate->text().trimmed().toDouble(&ok);

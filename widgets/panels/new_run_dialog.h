@@ -41,6 +41,9 @@ public:
     QSpinBox* imageSizeBox() const { return m_imageSize; }
     QSpinBox* baseChannelsBox() const { return m_baseChannels; }
     QSpinBox* stepsBox() const { return m_steps; }
+    QSpinBox* warmupBox() const { return m_warmup; }
+    /// What the run's automatic warm-up and EMA decay will be, or the warnings for set values.
+    QString runLengthText() const;
     QSpinBox* batchBox() const { return m_batch; }
     QComboBox* deviceBox() const { return m_device; }
 
@@ -59,6 +62,8 @@ private:
     QLineEdit* m_mults;
     QLineEdit* m_attention;
     QSpinBox* m_steps;
+    QSpinBox* m_warmup;
+    QLabel* m_runLength;
     QSpinBox* m_batch;
     QLineEdit* m_learningRate;
     QComboBox* m_schedule;
@@ -68,6 +73,8 @@ private:
     QSpinBox* m_checkpointEvery;
     QSpinBox* m_sampleEvery;
     QLabel* m_error;
+    void dataDirChanged();
+    void updateRunLength();
 };
 
 }  // namespace cw
