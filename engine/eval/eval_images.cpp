@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -221,9 +223,18 @@ EvalImages readEvalImages(const std::string& path, const EvalImagesOptions& opti
     return images;
 }
 
-}  // namespace cw
-
-namespace cw {
+std::string atomCountingWarning(double sigmaPx) {
+    constexpr double kMinimumSigmaPx = 0.3;
+    if (!(sigmaPx < kMinimumSigmaPx)) return {};
+    const double worstPeak = std::exp(-0.25 / (2 * sigmaPx * sigmaPx));
+    char text[400];
+    std::snprintf(text, sizeof text,
+                  "atoms are %.2f px wide (blob σ): one half a pixel off a pixel centre keeps %.0f %% of its peak, so "
+                  "atoms vanish or merge and the atoms-per-slice counts, KS test and W1 are unreliable; use slices "
+                  "with σ ≥ %.1f px (more pixels, a smaller window or a larger σ)",
+                  sigmaPx, 100 * worstPeak, kMinimumSigmaPx);
+    return text;
+}
 
 double datasetBlobSigmaPixels(const std::string& path, int imageSize) {
     double sigma = 0.25, window = 40.0;

@@ -221,6 +221,15 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(cw::FormatError, cw::readEvalImages(at(dir, "bad.npy"), {}, problems));
     }
 
+    // Blob σ below 0.3 px: atoms vanish between pixel centres (exp(−0.25 / 2σ²) of the peak).
+    void narrowAtomsAreWarnedAbout() {
+        const std::string narrow = cw::atomCountingWarning(0.25 / 40 * 32);  // 0.2 px
+        QVERIFY2(QString::fromStdString(narrow).contains("keeps 4 % of its peak"), narrow.c_str());
+        QVERIFY(cw::atomCountingWarning(0.29).size() > 0);
+        QVERIFY(cw::atomCountingWarning(0.25 / 40 * 64).empty());   // 0.4 px: 46 % of the peak
+        QVERIFY(cw::atomCountingWarning(0.25 / 40 * 256).empty());  // 1.6 px
+    }
+
     void datasetItemsInUnitRange() {
         QTemporaryDir dir;
         const std::string ds = at(dir, "ecd");

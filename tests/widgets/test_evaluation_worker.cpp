@@ -108,6 +108,8 @@ private Q_SLOTS:
         for (const cw::NearestNeighbour& n : r.pixelNeighbours) QVERIFY(n.distance < 1e-6);
         // The slicer's σ = 0.25 Å over a 40 Å window at 32 px.
         QVERIFY(std::abs(out.data->request.evaluation.counting.blobSigma - 0.25 / 40 * 32) < 1e-12);
+        // 0.2 px: too narrow to count atoms, and the evaluation says so.
+        QVERIFY2(out.data->countingWarning.startsWith("atoms are 0.20 px wide"), qPrintable(out.data->countingWarning));
 
         // Every stage ends at its total: a progress bar ends full.
         QVERIFY2(out.stages.contains("read") && out.stages.contains("count") &&

@@ -45,6 +45,9 @@ EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* 
         data->request.evaluation.counting.blobSigma =
             datasetBlobSigmaPixels(request.realPath.toStdString(), generated->width);
     }
+    if (data->request.evaluation.countAtoms)
+        data->countingWarning =
+            QString::fromStdString(atomCountingWarning(data->request.evaluation.counting.blobSigma));
     std::unique_ptr<FeatureExtractor> extractor;
     if (request.spectralFeatures) extractor = makeSpectralExtractor();
     data->result = evaluateGenerated(*real, *generated, data->request.evaluation, extractor.get(),

@@ -36,6 +36,7 @@ struct EvaluationData {
     EvaluationResult result;
     std::shared_ptr<const EvalImages> real, generated;
     QStringList problems;  ///< files that were skipped while reading ("where: reason")
+    QString countingWarning;  ///< why the atom counts are unreliable at this resolution, or ""
 };
 
 using EvaluationDataPtr = std::shared_ptr<const EvaluationData>;

@@ -85,6 +85,7 @@ QStringList evaluationSummaryLines(const EvaluationData& data) {
     lines << QString("Blob σ %1 px, threshold %2")
                  .arg(number(data.request.evaluation.counting.blobSigma, 3),
                       number(data.request.evaluation.counting.threshold, 3));
+    if (!data.countingWarning.isEmpty()) lines << "⚠ " + data.countingWarning;
     if (!data.problems.isEmpty())
         lines
             << QString("%1 files skipped: %2").arg(data.problems.size()).arg(data.problems.first());

@@ -123,6 +123,8 @@ int runReport(const ReportFlags& f) {
     const double side = 0.5 * (in.generated.height + in.generated.width);
     options.counting.method = parseBlobMethod(f.blobMethod);
     options.counting.blobSigma = f.sigmaPx > 0 ? f.sigmaPx : datasetBlobSigmaPixels(f.inputs.real, static_cast<int>(side));
+    if (const std::string warning = atomCountingWarning(options.counting.blobSigma); !warning.empty())
+        std::fprintf(stderr, "cwb: warning: %s\n", warning.c_str());
     options.counting.smoothingSigma = f.smoothingPx;
     options.counting.threshold = f.threshold;
     options.nearestNeighbours = !f.noNeighbours;

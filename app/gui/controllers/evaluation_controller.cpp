@@ -98,6 +98,8 @@ void EvaluationController::finished(const std::shared_ptr<const EvaluationData>&
     m_metrics->setEvaluation(data);
     m_gallery->setEvaluation(data);
     for (const QString& problem : data->problems) Q_EMIT warningReported("Skipped " + problem);
+    if (!data->countingWarning.isEmpty())
+        Q_EMIT warningReported("Atom counts of this evaluation: " + data->countingWarning);
     const QStringList lines = evaluationSummaryLines(*data);
     Q_EMIT infoReported("Evaluation finished: " + lines.mid(2).join("; "));
     Q_EMIT evaluationShown(data);
