@@ -347,6 +347,12 @@ C1 0.1 0.2 0.3
             {"data_a\n" + cell + "_symmetry_space_group_name_H-M 'P 1\n" + atoms,
              "CIF syntax error: unterminated 'string'"},
             {"data_meta\n_journal_name_full 'none'\n", "no data block holds atom sites"},
+            // Files cut inside their header say where and how, not only "parse error".
+            {"data_a\n_cell_length_a 4\n_cell_length_b", "ends after the tag _cell_length_b, which has no value (line 3"},
+            {"data_a\n" + cell + "loop_\n", "ends at a loop_ with no tags"},
+            {"#=====\n# Crystal Workbench\n#====", "no data_ line (only comments or blank lines)"},
+            {"#=====\n# Crystal Workbench\n#====", "ends at line 3 in mid-line: is it truncated?"},
+            {"data_a\n" + cell + "_symmetry_cell_setting orthorh", "in mid-line: is it truncated?"},
         };
         for (const Case& c : cases) {
             try {
