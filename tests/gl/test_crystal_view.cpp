@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QSurfaceFormat>
@@ -356,6 +357,22 @@ private Q_SLOTS:
         QCOMPARE(written.width(), 640);
         QVERIFY(written.hasAlphaChannel());
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError, cw::exportViewImage(*view, dir.filePath("view.jpg"), 640, true));
+    }
+
+    // Distinct colours tell LiFePO4's Fe and P apart in the spheres and the legend.
+    void distinctElementColours() {
+        cw::MainWindow window;
+        QVERIFY(showExample(window));
+        cw::CrystalView* view = window.crystalView();
+        view->setElementColorScheme(cw::ElementColorScheme::Jmol);
+        QVERIFY(cw::colorDifference(view->elementColorMap().at(26), view->elementColorMap().at(15)) < 30);
+        view->setElementColorScheme(cw::ElementColorScheme::Distinct);
+        const auto& colors = view->elementColorMap();
+        QVERIFY(cw::colorDifference(colors.at(26), colors.at(15)) >= cw::kDistinctDeltaE);
+        for (const auto& a : view->atoms())
+            QCOMPARE(a.color, colors.at(view->structure().site(static_cast<std::size_t>(a.site)).z));
+        QCOMPARE(QSettings().value("view/elementColors").toString(), QString("distinct"));
+        view->setElementColorScheme(cw::ElementColorScheme::Jmol);
     }
 
     void dragRotatesWithoutPicking() {

@@ -16,6 +16,8 @@
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QSettings>
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QHelpEvent>
@@ -131,6 +133,19 @@ CrystalView::CrystalView(QWidget* parent)
     m_orthoBox->setObjectName("orthographicBox");
     connect(m_orthoBox, &QCheckBox::toggled, this, &CrystalView::setOrthographic);
     bar->addWidget(m_orthoBox);
+    bar->addSpacing(12);
+    m_colorBox = new QComboBox;
+    m_colorBox->setObjectName("elementColorsBox");
+    m_colorBox->addItem("Jmol colours", "jmol");
+    m_colorBox->addItem("Distinct colours", "distinct");
+    m_colorBox->setToolTip("Jmol: the usual CPK colours. Distinct: elements of this crystal whose Jmol colours "
+                           "look alike (Fe and P, Ba and Ca) get colours that tell them apart");
+    m_colorBox->setCurrentIndex(QSettings().value("view/elementColors", "jmol").toString() == "distinct" ? 1 : 0);
+    m_colorScheme = parseElementColorScheme(m_colorBox->currentData().toString().toStdString());
+    connect(m_colorBox, &QComboBox::currentIndexChanged, this, [this] {
+        setElementColorScheme(parseElementColorScheme(m_colorBox->currentData().toString().toStdString()));
+    });
+    bar->addWidget(m_colorBox);
     bar->addStretch(1);
 
     auto* layout = new QVBoxLayout(this);
@@ -248,7 +263,8 @@ void CrystalView::rebuildScene() {
     for (vtkActor* a : {m_atomActor.Get(), m_bondActor.Get(), m_cellActor.Get()})
         if (a) renderer->RemoveActor(a);
     m_atomActor = m_bondActor = m_cellActor = nullptr;
-    m_atoms = displayedAtoms(*m_structure, m_repeats);
+    m_colors = elementColors(m_structure->elements(), m_colorScheme);
+    m_atoms = displayedAtoms(*m_structure, m_repeats, m_colors);
     m_atomPoints = atomPoints(m_atoms);
     m_atomActor = makeSphereActor(m_atomPoints);
     renderer->AddActor(m_atomActor);
@@ -260,6 +276,18 @@ void CrystalView::rebuildScene() {
         renderer->AddActor(m_bondActor);
     }
     m_bridge->requestRender();
+}
+
+void CrystalView::setElementColorScheme(ElementColorScheme scheme) {
+    if (m_colorBox->currentData().toString().toStdString() != elementColorSchemeName(scheme)) {
+        const QSignalBlocker block(m_colorBox);
+        m_colorBox->setCurrentIndex(scheme == ElementColorScheme::Distinct ? 1 : 0);
+    }
+    m_colorScheme = scheme;
+    QSettings().setValue("view/elementColors", QString::fromStdString(elementColorSchemeName(scheme)));
+    if (!m_structure) return;
+    rebuildScene();
+    updateLegend();
 }
 
 void CrystalView::updateLegend() {
@@ -276,7 +304,8 @@ void CrystalView::updateLegend() {
         vtkTextProperty* tp = actor->GetTextProperty();
         tp->SetFontSize(18);
         tp->BoldOn();
-        tp->SetColor(e.colorRgb[0] / 255.0, e.colorRgb[1] / 255.0, e.colorRgb[2] / 255.0);
+        const Rgb color = m_colors.count(zs[i]) ? m_colors.at(zs[i]) : e.colorRgb;
+        tp->SetColor(color[0] / 255.0, color[1] / 255.0, color[2] / 255.0);
         tp->SetBackgroundColor(0.0, 0.0, 0.0);
         tp->SetBackgroundOpacity(0.45);
         tp->SetJustificationToRight();

@@ -8,15 +8,18 @@
 #include <vtkSmartPointer.h>
 #include <QWidget>
 #include <array>
+#include <map>
 #include <optional>
 #include <vector>
 
 #include "crystal/structure.h"
 #include "ecd/plane.h"
 #include "ecd/slicer.h"
+#include "viewer/element_colors.h"
 #include "viewer/scene_builder.h"
 
 class QCheckBox;
+class QComboBox;
 class QMenu;
 class QSpinBox;
 class vtkActor;
@@ -51,6 +54,11 @@ public:
 
     /// The displayed atoms, in the order of the sphere mapper's points.
     const std::vector<DisplayedAtom>& atoms() const { return m_atoms; }
+    /// Element colours: Jmol's, or distinct within the crystal (remembered in QSettings).
+    void setElementColorScheme(ElementColorScheme scheme);
+    ElementColorScheme elementColorScheme() const { return m_colorScheme; }
+    /// The colour each element of the crystal is drawn in (and the legend shows).
+    const std::map<int, Rgb>& elementColorMap() const { return m_colors; }
     /// Bounds (Å: x0, x1, y0, y1, z0, z1) of the drawn atoms, which the camera frames.
     std::array<double, 6> framedBounds() const;
     /// Spheres in the scene (points fed to the atoms' sphere mapper).
@@ -146,6 +154,9 @@ private:
     bool m_bondsVisible = false;
     SliceParameters m_sliceParameters;
     std::vector<DisplayedAtom> m_atoms;
+    ElementColorScheme m_colorScheme = ElementColorScheme::Jmol;
+    std::map<int, Rgb> m_colors;
+    QComboBox* m_colorBox = nullptr;
     std::vector<Pick> m_picks;
     std::optional<PlaneFrame> m_frame;
     int m_inPlaneCount = 0;

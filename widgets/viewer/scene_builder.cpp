@@ -20,7 +20,8 @@
 namespace cw {
 
 std::vector<DisplayedAtom> displayedAtoms(const Structure& structure,
-                                          const std::array<int, 3>& repeats) {
+                                          const std::array<int, 3>& repeats,
+                                          const std::map<int, std::array<std::uint8_t, 3>>& colors) {
     const int na = std::clamp(repeats[0], 1, 5), nb = std::clamp(repeats[1], 1, 5),
               nc = std::clamp(repeats[2], 1, 5);
     const Eigen::Matrix3d rowsT = structure.lattice().matrix().transpose();
@@ -41,7 +42,8 @@ std::vector<DisplayedAtom> displayedAtoms(const Structure& structure,
         si.wrapped = s.frac - fl;
         const ElementInfo& e = element(s.z);
         si.radius = kAtomRadiusScale * e.covalentRadiusA;
-        si.color = e.colorRgb;
+        const auto chosen = colors.find(s.z);
+        si.color = chosen != colors.end() ? chosen->second : e.colorRgb;
         info.push_back(si);
     }
     for (int k = 0; k < nc; ++k)

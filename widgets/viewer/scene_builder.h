@@ -9,6 +9,7 @@
 #include <vtkSmartPointer.h>
 #include <Eigen/Core>
 #include <array>
+#include <map>
 #include <cstdint>
 #include <vector>
 
@@ -36,9 +37,11 @@ inline constexpr double kAtomRadiusScale = 0.45;
 /// The atoms of an na × nb × nc block of cells: every site wrapped into its cell [0, 1)³ and
 /// repeated, with the translation that makes each one a Pick of the original structure
 /// (fractional coordinates are not wrapped in the Structure). Order: cell by cell (a fastest),
-/// sites in order within a cell. Repeats are clamped to 1…5.
+/// sites in order within a cell. Repeats are clamped to 1…5. Colours from `colors` (by Z), else
+/// the element table's Jmol colour.
 std::vector<DisplayedAtom> displayedAtoms(const Structure& structure,
-                                          const std::array<int, 3>& repeats);
+                                          const std::array<int, 3>& repeats,
+                                          const std::map<int, std::array<std::uint8_t, 3>>& colors = {});
 
 /// Points with "radius" (float) and "color" (RGB bytes) point arrays, one point per atom, as the
 /// input of a sphere mapper. `radiusFactor` scales every radius (1 for the atoms; > 1 for
