@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QScreen>
 #include <QCommandLineParser>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QSettings>
 #include <QSurfaceFormat>
@@ -302,7 +303,11 @@ int main(int argc, char** argv) {
         }
     }
     // After the export's connections: a fast slice is ready before setPicks returns.
-    if (parser.isSet(pick) && opened) window.crystalView()->setPicks(picks);
+    if (parser.isSet(pick) && opened) {
+        window.crystalView()->setPicks(picks);
+        // The picked plane's slice in front, also when a workspace raised the Samples tab.
+        if (auto* slice = window.findChild<QDockWidget*>("sliceDock")) slice->raise();
+    }
     // After the picks, which select their own rows.
     if (parser.isSet(select) && opened) {
         QString error;

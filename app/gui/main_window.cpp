@@ -206,7 +206,8 @@ void MainWindow::fitDocksToWindow() {
         // A laptop's short window has no height for Messages under Runs: it becomes a tab
         // (errors also show in the status bar).
         if (tabifiedDockWidgets(messages).isEmpty()) tabifyDockWidget(collection, messages);
-        collection->raise();
+        // Tabifying raised Messages: bring back the tab that was in front.
+        (m_trainingInFront ? find("runsDock") : collection)->raise();
     } else {
         resizeDocks({collection, messages}, {bottom * 72 / 100, bottom * 28 / 100}, Qt::Vertical);
     }
@@ -412,6 +413,7 @@ void MainWindow::openWorkspace(const QString& dir) {
 }
 
 void MainWindow::showTrainingPanels() {
+    m_trainingInFront = true;
     for (const char* name : {"runsDock", "lossDock", "samplesDock"})
         if (auto* d = findChild<QDockWidget*>(name)) {
             d->show();

@@ -119,6 +119,7 @@ private:
     // The docks take their proportions when the window is first shown, unless a saved layout
     // was restored.
     bool m_fitDocksOnShow = true;
+    bool m_trainingInFront = false;  // the Runs tab, not Collection, is in front
 };
 
 }  // namespace cw
