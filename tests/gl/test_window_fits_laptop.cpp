@@ -83,6 +83,8 @@ private Q_SLOTS:
         window.show();
         QTest::qWait(50);
         const QString problem = cw::test::windowFitProblem(window, kLaptop);
+        qInfo("fresh window: minimum size %d × %d", window.minimumSizeHint().width(),
+              window.minimumSizeHint().height());
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 
@@ -131,6 +133,8 @@ private Q_SLOTS:
         if (!qEnvironmentVariableIsEmpty("CW_KEEP_FIGURES"))  // a picture to look at
             window.grab().save(QDir::temp().filePath("cw_window_1366x720.png"));
         problem = cw::test::windowFitProblem(window, kLaptop);
+        qInfo("after a long formula, a plane, every panel and a long job text: minimum size %d × %d",
+              window.minimumSizeHint().width(), window.minimumSizeHint().height());
         QVERIFY2(problem.isEmpty(), qPrintable("after a long job text: " + problem));
         // Nothing above grew the window, and the docks side by side do not overlap.
         QCOMPARE(window.size(), kLaptop);
