@@ -25,7 +25,7 @@ ColorMap parseColorMap(const std::string& name);
 std::string encodePng(int width, int height, int channels, int bitDepth,
                       const std::uint8_t* samples8, const std::uint16_t* samples16 = nullptr);
 
-/// 8-bit quantisation of a [0, 1] image: round(255·clamp(I, 0, 1)) per ecd-slices.md.
+/// 8-bit quantisation of a [0, 1] image: round(255·clamp(I, 0, 1)) per docs/spec/ecd-slices.md.
 std::vector<std::uint8_t> quantize8(const Image& image);
 /// 16-bit quantisation: round(65535·clamp(I, 0, 1)).
 std::vector<std::uint16_t> quantize16(const Image& image);

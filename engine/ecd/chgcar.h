@@ -1,6 +1,6 @@
 #pragma once
 /// @file VASP volumetric files (CHGCAR, and AECCAR0/1/2, ELFCAR, LOCPOT: the same layout) and
-/// real charge-density slices on the plane of three picks (ecd-slices.md "Real charge density").
+/// real charge-density slices on the plane of three picks (docs/spec/ecd-slices.md "Real charge density").
 ///
 /// Layout (VASP wiki, "CHGCAR"): a POSCAR header (comment, scale, three lattice rows, species
 /// symbols (VASP 5) and counts, "Direct"/"Cartesian", positions), a blank line, "Nx Ny Nz", then

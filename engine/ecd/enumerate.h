@@ -1,5 +1,5 @@
 #pragma once
-/// @file Which slices a data set takes from a structure (ecd-slices.md "Enumeration"): all
+/// @file Which slices a data set takes from a structure (docs/spec/ecd-slices.md "Enumeration"): all
 /// ordered triples of distinct sites, N·(N−1)·(N−2) (the report's n!/(n−3)!), minus the
 /// collinear ones; optionally without exact duplicates; optionally capped by a reproducible
 /// uniform random sample.

@@ -1,6 +1,6 @@
 #pragma once
 /// @file The plane of an ECD slice: three picked atoms → an orthonormal frame (e₁, e₂, n) and a
-/// centre, per docs ecd-slices.md "Geometry" steps 2–4.
+/// centre, per docs/spec/ecd-slices.md "Geometry" steps 2–4.
 
 #include <Eigen/Core>
 #include <array>

@@ -1,6 +1,6 @@
 #pragma once
 /// @file Synthetic electron-charge-density (ECD) slices: Gaussian blobs of the atoms that lie on
-/// the plane of three picked atoms, exactly as docs ecd-slices.md specifies (geometry, reach
+/// the plane of three picked atoms, exactly as docs/spec/ecd-slices.md specifies (geometry, reach
 /// rule, raster, metadata). Method: Sood 2024 §3.3.1, made precise by that page.
 
 #include <Eigen/Core>
@@ -58,7 +58,7 @@ struct SliceAtom {
     bool inWindow = false;  ///< |u| ≤ window/2 and |v| ≤ window/2: counted in atomsInWindow
 };
 
-/// What every slice carries (ecd-slices.md "Metadata").
+/// What every slice carries (docs/spec/ecd-slices.md "Metadata").
 struct SliceMetadata {
     std::string materialId;
     PickTriple picks;

@@ -1,7 +1,7 @@
 #pragma once
 /// @file What every image encoding of a crystal shares (xtal2png, CrysTens and their compact
 /// variants): the header width, the site capacity and padded image side, the cell that is
-/// encoded, and the check that a structure fits. Layout rules: docs/encodings.md.
+/// encoded, and the check that a structure fits. Layout rules: docs/spec/encodings.md.
 
 #include <string>
 

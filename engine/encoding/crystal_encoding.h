@@ -3,7 +3,7 @@
 /// data-set builder, the image set, `cwb encode/decode/generate` and the window loop over.
 /// Registered: "crystens" and "xtal2png" (64 × 64, 52 sites, byte-identical to the upstream
 /// layouts) and their compact variants "crystens-compact" and "xtal2png-compact" (fewer sites,
-/// same layout rules, zero-padded to paddedEncodingSide). Layouts: docs/encodings.md.
+/// same layout rules, zero-padded to paddedEncodingSide). Layouts: docs/spec/encodings.md.
 
 #include <cstddef>
 #include <cstdint>

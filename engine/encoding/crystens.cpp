@@ -1,5 +1,5 @@
 // CrysTens encoding and decoding. Upstream: CrysTens commit 3eb296ae (the tensor builder, the
-// `avg_std` normaliser and the paper's post-processing script); the facts are in encodings.md.
+// `avg_std` normaliser and the paper's post-processing script); the facts are in docs/spec/encodings.md.
 #include "encoding/crystens.h"
 
 #include <algorithm>

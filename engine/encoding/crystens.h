@@ -2,7 +2,7 @@
 /// @file CrysTens: a crystal of at most 52 sites as a 64 × 64 × 4 float tensor (Alverson et al.,
 /// "Generative adversarial networks and diffusion models in material discovery", Digital
 /// Discovery 2024; upstream commit 3eb296ae), its min–max normalisation and the paper's decoding
-/// with the upstream bugs fixed. Layout and rules: shared/docs/encodings.md.
+/// with the upstream bugs fixed. Layout and rules: docs/spec/encodings.md.
 
 #include <array>
 #include <vector>
@@ -42,7 +42,7 @@ struct CrysTensRange {
 };
 
 /// The upstream normalisation ranges (min = mean − c2·std, max = mean + c3·std), from
-/// shared/docs/crystens-constants.json: header fields 0…10 (Z, x, y, z, a, b, c, α, β, γ, space
+/// docs/spec/crystens-constants.json: header fields 0…10 (Z, x, y, z, a, b, c, α, β, γ, space
 /// group), then channel 0 of the pairwise block ("length"), then channels 1–3 ("dir").
 inline constexpr std::array<CrysTensRange, 11> kCrysTensHeaderRanges{{
     {1.0, 99.0},                                   // atom
@@ -122,7 +122,7 @@ struct CrysTensDecodeOptions {
     bool robust = false;
 };
 
-/// The CrysTens paper's post-processing with the fixes of encodings.md: undo the normalisation
+/// The CrysTens paper's post-processing with the fixes of docs/spec/encodings.md: undo the normalisation
 /// (when tensor.normalized), robust site count, header = mean of its 8 copies, cell and space
 /// group = mean over sites, (anti)symmetrised pairwise block, coordinate update x̂_j = (1 − w)x_j
 /// + w·mean_i(x_i − Δx_ij) with w = 1 − 1/(12 + N), Z rounded to the nearest integer in 1…118,

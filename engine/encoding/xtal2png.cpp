@@ -1,6 +1,6 @@
 // xtal2png encoding and decoding. Upstream: sparks-baird/xtal2png v0.9.6 (commit b34d0a2b),
 // xtal2png/core.py (structures_to_arrays, arrays_to_structures) and utils/data.py
-// (element_wise_scaler, element_wise_unscaler); the facts are summarised in encodings.md.
+// (element_wise_scaler, element_wise_unscaler); the facts are summarised in docs/spec/encodings.md.
 #include "encoding/xtal2png.h"
 
 #include <Eigen/Cholesky>

@@ -1,7 +1,7 @@
 #pragma once
 /// @file xtal2png: a crystal of at most 52 sites as a 64 × 64 8-bit grayscale image, byte-identical
 /// to xtal2png 0.9.x defaults (Baird et al., JOSS 2022; sparks-baird/xtal2png v0.9.6, commit
-/// b34d0a2b), and its decoding. Layout, ranges and rules: shared/docs/encodings.md.
+/// b34d0a2b), and its decoding. Layout, ranges and rules: docs/spec/encodings.md.
 
 #include <array>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-/// @file The evaluation of generated slices against training slices (docs metrics.md): atoms
+/// @file The evaluation of generated slices against training slices (docs/spec/metrics.md): atoms
 /// per slice by blob counting, the two-sample KS test and Wasserstein-1 distance of the counts,
 /// FID and KID on an extractor's features, and the memorisation check (nearest training image
 /// of each generated one). Torch-free: the extractor is passed in.

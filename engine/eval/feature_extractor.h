@@ -1,6 +1,6 @@
 #pragma once
 /// @file Feature extractors for the Fréchet (FID) and kernel (KID) distances. Every reported
-/// distance names its extractor and the image counts (docs metrics.md). Torch-free interface;
+/// distance names its extractor and the image counts (docs/spec/metrics.md). Torch-free interface;
 /// the learned extractors (TorchScript file, domain encoder) live in engine/ml.
 
 #include <Eigen/Core>

@@ -1,5 +1,5 @@
 #pragma once
-/// @file Counting atoms (Gaussian blobs) in a slice image (docs metrics.md "Atoms per slice").
+/// @file Counting atoms (Gaussian blobs) in a slice image (docs/spec/metrics.md "Atoms per slice").
 /// Two methods: local maxima above a threshold (fast; merges atoms closer than ~2.4σ, whose
 /// clamped blobs form one plateau) and, by default, a model fit that starts from the maxima and
 /// explains the image as a sum of Gaussians of known σ clamped to [0, 1], adding a blob where the

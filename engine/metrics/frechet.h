@@ -1,6 +1,6 @@
 #pragma once
 /// @file Fréchet distance (FID) and kernel distance (KID) between two sets of feature vectors
-/// (docs metrics.md). Features are rows of an N × d matrix.
+/// (docs/spec/metrics.md). Features are rows of an N × d matrix.
 
 #include <Eigen/Core>
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 /// @file Two-sample Kolmogorov–Smirnov test, a port of scipy.stats.ks_2samp (scipy 1.10.1):
 /// the same statistic, the same exact and asymptotic p-values, the same fallbacks. See docs
-/// metrics.md for the reference values it is tested against.
+/// docs/spec/metrics.md for the reference values it is tested against.
 
 #include <string>
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-/// @file Distances between two one-dimensional samples and their histograms (docs metrics.md:
+/// @file Distances between two one-dimensional samples and their histograms (docs/spec/metrics.md:
 /// the count distributions of generated and real slices).
 
 #include <cstddef>

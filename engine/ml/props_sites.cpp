@@ -173,7 +173,7 @@ torch::Tensor SitesNetImpl::forwardGroup(const torch::Tensor& u, torch::Tensor h
     const torch::Tensor count = mask.sum(1, true);
     const torch::Tensor safeCount = count.clamp_min(1.0);
 
-    // Undo the min–max normalisation (encodings.md).
+    // Undo the min–max normalisation (docs/spec/encodings.md).
     std::array<float, kHeaderFields> lo{}, span{};
     for (int f = 0; f < kHeaderFields; ++f) {
         lo[f] = static_cast<float>(kCrysTensHeaderRanges[f].min);

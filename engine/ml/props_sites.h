@@ -8,7 +8,7 @@
 
 namespace cw::ml {
 
-/// A set network over the sites of a normalised CrysTens image (encodings.md), not a CNN:
+/// A set network over the sites of a normalised CrysTens image (docs/spec/encodings.md), not a CNN:
 /// - tokens: the rows 12 + s whose header is non-zero (a mask, so the padding and the
 ///   unused 12 × 12 corner are never read); per token the element (Z = round(98·v + 1),
 ///   v the normalised header value) as a learned embedding plus fixed element descriptors

@@ -1,5 +1,5 @@
 #pragma once
-/// @file Regression metrics of property prediction (shared/docs/metrics.md): MAE, MSE, RMSE,
+/// @file Regression metrics of property prediction (docs/spec/metrics.md): MAE, MSE, RMSE,
 /// MAPE and R², in the target's own units. Torch-free.
 
 #include <cstddef>

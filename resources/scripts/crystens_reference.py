@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """An independent, vectorised NumPy implementation of the CrysTens encoding of
-shared/docs/encodings.md, written from the page: the baseline of `cwb bench encode` and a
+docs/spec/encodings.md, written from the page: the baseline of `cwb bench encode` and a
 cross-check of the C++ encoder.
 
     /usr/bin/python3 resources/scripts/crystens_reference.py time MP.json.gz [--structures 2000]
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-# (min, max) of encodings.md / crystens-constants.json: Z, x, y, z, a, b, c, α, β, γ, sg.
+# (min, max) of docs/spec/encodings.md / docs/spec/crystens-constants.json: Z, x, y, z, a, b, c, α, β, γ, sg.
 HEADER_RANGES = np.array([
     (1.0, 99.0), (0.0, 0.9999933333333333), (0.0, 0.9999933333333333), (0.0, 0.9999900000000002),
     (1.7624000000000004, 42.664), (1.7624000000000004, 45.183), (2.168, 116.195),

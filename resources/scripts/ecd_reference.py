@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent NumPy reference of docs/ecd-slices.md (synthetic ECD slices).
+"""Independent NumPy reference of docs/spec/ecd-slices.md (synthetic ECD slices).
 
 Written from the specification page alone, deliberately plain and brute force, so that it can
 check the C++ engine (engine/ecd/slicer.cpp) and serve as the benchmark baseline:
@@ -64,7 +64,7 @@ def load_structure(path):
 
 
 def ecd_slice(lattice, z, frac, picks, translations, params):
-    """Returns (float32 image, metadata dict) per ecd-slices.md."""
+    """Returns (float32 image, metadata dict) per docs/spec/ecd-slices.md."""
     p = dict(DEFAULTS, **params)
     W, size, sigma, tol = float(p["window"]), int(p["size"]), float(p["sigma"]), float(p["tolerance"])
     L = np.array(lattice, float)
@@ -166,7 +166,7 @@ def generate(directory):
         print(f"{case['name']}: atoms_in_window {meta['atoms_in_window']}, kept {meta['atoms_kept']}, "
               f"max {image.max():.4f}", file=sys.stderr)
     doc = {"generator": "resources/scripts/ecd_reference.py (independent NumPy implementation of "
-                        "docs/ecd-slices.md)",
+                        "docs/spec/ecd-slices.md)",
            "numpy": np.__version__, "cases": out}
     (directory / "reference_cases.json").write_text(json.dumps(doc, indent=1) + "\n")
 

@@ -1,5 +1,5 @@
 // `cwb eval count` and `cwb eval ks` run as a user runs them: blob counts of the NumPy reference
-// slices (.npy, PNG export, stacks), the KS reference values of docs metrics.md, input errors.
+// slices (.npy, PNG export, stacks), the KS reference values of docs/spec/metrics.md, input errors.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -152,7 +152,7 @@ private Q_SLOTS:
     }
 
     void ksReferenceValues() {
-        // docs metrics.md (scipy 1.10.1); comments and blank lines are skipped.
+        // docs/spec/metrics.md (scipy 1.10.1); comments and blank lines are skipped.
         QTemporaryDir dir;
         const QString a = dir.filePath("a.txt"), b = dir.filePath("b.txt");
         writeText(a, "# generated\n1\n2\n2\n3\n\n3\n3\n4\n4\n5\n6\n");

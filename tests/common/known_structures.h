@@ -17,7 +17,7 @@ inline Structure makeStructure(const Eigen::Matrix3d& rows,
     return s;
 }
 
-/// NaCl conventional cell in the site order of ecd-slices.md and encodings.md.
+/// NaCl conventional cell in the site order of docs/spec/ecd-slices.md and docs/spec/encodings.md.
 inline Structure rockSaltNaCl(double a = 5.64) {
     return makeStructure(Eigen::Matrix3d::Identity() * a,
                          {{"Na", {0, 0, 0}}, {"Na", {0.5, 0.5, 0}}, {"Na", {0.5, 0, 0.5}},

@@ -1,5 +1,5 @@
 // The blob (atom) counter validated on synthetic slices of real Materials Project structures,
-// whose true count atoms_in_window is known (docs metrics.md).
+// whose true count atoms_in_window is known (docs/spec/metrics.md).
 #include <QtTest>
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-// CrysTens: header and pairwise values per encodings.md, min–max normalisation with the upstream
+// CrysTens: header and pairwise values per docs/spec/encodings.md, min–max normalisation with the upstream
 // constants, channel-first transpose, exact decoding, the 52-site case, noisy tensors and
 // element clustering that never invents elements.
 #include <QTemporaryDir>

@@ -1,4 +1,4 @@
-// ECD slices (engine/ecd/slicer.h) against docs/ecd-slices.md: the page's NaCl example, cases
+// ECD slices (engine/ecd/slicer.h) against docs/spec/ecd-slices.md: the page's NaCl example, cases
 // derived by hand, and pixel-by-pixel agreement with the independent NumPy implementation
 // (resources/scripts/ecd_reference.py → tests/data/ecd/reference_cases.json and *.npy).
 #include <Eigen/Geometry>
@@ -84,7 +84,7 @@ private Q_SLOTS:
     }
 
     void naclReferenceExample() {
-        // ecd-slices.md: NaCl, picks 0, 1, 2, defaults → the (111) plane, 912 atoms in the window.
+        // docs/spec/ecd-slices.md: NaCl, picks 0, 1, 2, defaults → the (111) plane, 912 atoms in the window.
         const cw::SliceResult r = cw::sliceStructure(cw::test::rockSaltNaCl(), picks(0, 1, 2));
         QCOMPARE(r.metadata.atomsInWindow, 912);
         const Eigen::Vector3d& n = r.metadata.frame.normal;

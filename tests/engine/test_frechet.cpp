@@ -1,4 +1,4 @@
-// Fréchet distance and KID against the test vectors of docs metrics.md.
+// Fréchet distance and KID against the test vectors of docs/spec/metrics.md.
 #include <QtTest>
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// The two-sample KS test against scipy 1.10.1's ks_2samp reference values (docs metrics.md), and
+// The two-sample KS test against scipy 1.10.1's ks_2samp reference values (docs/spec/metrics.md), and
 // the Wasserstein-1 distance and histograms.
 #include <QtTest>
 #include <cmath>

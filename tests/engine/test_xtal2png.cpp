@@ -1,4 +1,4 @@
-// xtal2png encoding: the reference pixels of encodings.md (NaCl), pixels of rutile derived by
+// xtal2png encoding: the reference pixels of docs/spec/encodings.md (NaCl), pixels of rutile derived by
 // hand from the xtal2png formula, NumPy's half-to-even rounding, errors, PNG round trips, and
 // (with the shared data) a round trip over every MP dev structure.
 #include <QTemporaryDir>

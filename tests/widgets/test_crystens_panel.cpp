@@ -36,7 +36,7 @@ private Q_SLOTS:
         for (int r = 0; r < 64; ++r)
             for (int k = 0; k < 64; ++k)
                 QCOMPARE(int(shown.constScanLine(r)[k]), int(expected(r, k)));
-        // The published reference values (encodings.md).
+        // The published reference values (docs/spec/encodings.md).
         QCOMPARE(int(shown.constScanLine(12)[0]), 22);
         QCOMPARE(int(shown.constScanLine(12)[4]), 70);
         QCOMPARE(int(shown.constScanLine(12)[11]), 249);

@@ -1,4 +1,4 @@
-// cwb ecd slice|chgcar: one synthetic ECD slice of a crystal (docs/ecd-slices.md), or the real
+// cwb ecd slice|chgcar: one synthetic ECD slice of a crystal (docs/spec/ecd-slices.md), or the real
 // slice of a VASP CHGCAR-format file on the plane of three picks, written as .npy or PNG.
 #include <algorithm>
 #include <cctype>

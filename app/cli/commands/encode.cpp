@@ -1,5 +1,5 @@
 // cwb encode xtal2png|crystens FILE --out OUT: a crystal as an xtal2png PNG or a CrysTens tensor;
-// cwb decode xtal2png|crystens IN --out OUT.cif: back to a crystal (encodings.md).
+// cwb decode xtal2png|crystens IN --out OUT.cif: back to a crystal (docs/spec/encodings.md).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>

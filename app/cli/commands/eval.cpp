@@ -1,4 +1,4 @@
-// cwb eval: judging generated slices (docs metrics.md, docs/evaluation.md). The subcommands live
+// cwb eval: judging generated slices (docs/spec/metrics.md, docs/evaluation.md). The subcommands live
 // in eval_count.cpp (atoms per slice), eval_ks.cpp (two-sample KS test and Wasserstein-1
 // distance), eval_fid.cpp (FID/KID), eval_report.cpp (the whole evaluation as a folder) and
 // eval_crystals.cpp (generated crystals judged as crystals).

@@ -1,4 +1,4 @@
-// cwb eval count: atoms per slice (blob counting, docs metrics.md) for .npy images, .npy stacks
+// cwb eval count: atoms per slice (blob counting, docs/spec/metrics.md) for .npy images, .npy stacks
 // (as `cwb diffusion sample` writes them) and grayscale PNGs. A file that cannot be read is
 // reported and skipped; the others are still counted.
 #include <cstdio>

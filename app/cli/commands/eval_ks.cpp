@@ -1,5 +1,5 @@
 // cwb eval ks: two-sample Kolmogorov–Smirnov test (as scipy.stats.ks_2samp) between two
-// samples, one number per line, plus their Wasserstein-1 distance (docs metrics.md: counts have
+// samples, one number per line, plus their Wasserstein-1 distance (docs/spec/metrics.md: counts have
 // many ties, so the KS p-value alone is conservative).
 #include <cerrno>
 #include <cmath>
