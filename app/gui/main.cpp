@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/library_versions.h"
 #include "controllers/evaluation_controller.h"
 #include "core/error.h"
 #include "jobs/evaluation_data.h"
@@ -67,7 +68,7 @@ int main(int argc, char** argv) {
     QApplication app(argc, argv);
     QApplication::setApplicationName("Crystal Workbench");
     QApplication::setOrganizationName("CrystalWorkbench");
-    QApplication::setApplicationVersion("0.1.0");
+    QApplication::setApplicationVersion(QString::fromStdString(cw::workbenchVersion()));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Crystal Workbench: crystals as images for machine learning");

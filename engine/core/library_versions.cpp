@@ -8,6 +8,10 @@
 
 namespace cw {
 
+std::string workbenchVersion() {
+    return CW_VERSION;
+}
+
 std::vector<std::pair<std::string, std::string>> libraryVersions() {
     auto number = [](int v) { return std::to_string(v); };
     return {

@@ -1,5 +1,7 @@
 // `cwb info` and `cwb convert` run as a user runs them: exit codes, JSON keys, known answers.
+#include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -25,6 +27,13 @@ class TestCliInfo : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void versionAndUsage() {
+        // The one version number: project(... VERSION x.y.z) of the top CMakeLists.txt.
+        QFile cmake(QString(CW_SOURCE_DIR) + "/CMakeLists.txt");
+        QVERIFY(cmake.open(QIODevice::ReadOnly));
+        const auto match = QRegularExpression(R"(project\(CrystalWorkbench VERSION ([0-9.]+))").match(cmake.readAll());
+        QVERIFY(match.hasMatch());
+        QCOMPARE(runCwb({"--version"}).out.trimmed(), "cwb " + match.captured(1));
+        QVERIFY(runCwb({"version"}).out.startsWith("cwb " + match.captured(1) + "\n"));
         QCOMPARE(runCwb({"--version"}).exitCode, 0);
         QCOMPARE(runCwb({"version"}).exitCode, 0);
         QCOMPARE(runCwb({}).exitCode, 2);

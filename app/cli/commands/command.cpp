@@ -1,4 +1,5 @@
 #include "commands/command.h"
+#include "core/library_versions.h"
 
 #include <map>
 
@@ -19,7 +20,10 @@ const CLI::App* selected(const CLI::App& app) {
 }
 }  // namespace
 
-std::string_view versionText() { return "cwb 0.1.0"; }
+std::string_view versionText() {
+    static const std::string text = "cwb " + workbenchVersion();
+    return text;
+}
 
 void setAction(CLI::App* subcommand, CommandAction action) {
     actions()[subcommand] = std::move(action);
