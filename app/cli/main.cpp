@@ -5,8 +5,16 @@
 #include "commands/command.h"
 #include "core/error.h"
 #include "option_suggestion.h"
+#include "torch_handover.h"
 
 int main(int argc, char** argv) {
+#ifdef CW_TORCH_HANDOVER
+    // Before anything else: a LibTorch command runs in cwb-torch; the rest start at once.
+    if (cw::cli::needsTorch(argc, argv)) {
+        const char* why = cw::cli::handOverToTorch(argv);
+        std::cerr << "cwb: cannot run cwb-torch for this command: " << why << '\n';
+    }
+#endif
     CLI::App app{"Crystal Workbench command line: crystals, ECD slices, encodings, models"};
     app.name("cwb");
     app.set_version_flag("--version", std::string(cw::cli::versionText()));

@@ -1,6 +1,9 @@
 // `cwb diffusion train|sample` and `cwb bench diffusion` run as a user runs them (the real
 // binary): a tiny run trains, resumes to more steps, samples into arrays of the data's shape,
 // conditions on space groups for CrysTens, and bad requests exit 2 with a message that says why.
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -40,9 +43,22 @@ class TestMlDiffusionCli : public QObject {
     QString m_slices, m_crystens;
 
 private Q_SLOTS:
-    // cwb version says how LibTorch's OpenMP threads wait and how many cores are free.
+    // cwb version --torch (handed to cwb-torch) says how LibTorch's OpenMP threads wait and how
+    // many cores are free; plain cwb version does not load LibTorch and says where it is.
     void versionReportsTheOpenMpWaitPolicy() {
-        const auto users = runCwb({"version"}, 60000, {"OMP_WAIT_POLICY=passive"});
+        // cwb itself links no LibTorch (it starts in milliseconds); cwb-torch beside it does.
+        auto neededLibraries = [](const QString& executable) {
+            QProcess ldd;
+            ldd.start("ldd", {executable});
+            return ldd.waitForFinished(60000) ? QString::fromUtf8(ldd.readAllStandardOutput()) : QString();
+        };
+        const QString cwb = QString(CWB_EXECUTABLE);
+        const QString cwbTorch = QFileInfo(cwb).dir().filePath("cwb-torch");
+        QVERIFY2(!neededLibraries(cwb).contains("libtorch"), "cwb links LibTorch");
+        QVERIFY2(neededLibraries(cwbTorch).contains("libtorch_cpu"), qPrintable(cwbTorch));
+        const auto plain = runCwb({"version"});
+        QVERIFY2(plain.out.contains("in cwb-torch, loaded only by the commands that need it"), qPrintable(describe(plain)));
+        const auto users = runCwb({"version", "--torch"}, 60000, {"OMP_WAIT_POLICY=passive"});
         QVERIFY2(users.out.contains("openmp   passive (from OMP_WAIT_POLICY); "), qPrintable(describe(users)));
         QVERIFY2(QRegularExpression("\\d+ of \\d+ cores free now").match(users.out).hasMatch(),
                  qPrintable(describe(users)));

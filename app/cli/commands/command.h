@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 #include <string_view>
 
 namespace cw::cli {
@@ -44,5 +45,15 @@ void addEvalEncoderCommand(CLI::App& eval);  // commands/eval_encoder.cpp: cwb e
 void addEvalCrystalsCommand(CLI::App& eval);  // commands/eval_crystals.cpp: cwb eval crystals
 void registerGenerateCommand(CLI::App& app);  // commands/generate.cpp: cwb generate
 void registerPropsCommand(CLI::App& app);  // commands/props.cpp: cwb props train|predict|report
+
+/// The help line of a LibTorch command in a cwb compiled without it: as is where cwb hands the
+/// command to cwb-torch (torch_handover.h), else marked as missing from this build.
+inline std::string torchCommandHelp(const std::string& what) {
+#ifdef CW_TORCH_HANDOVER
+    return what;
+#else
+    return what + " (this build has no LibTorch)";
+#endif
+}
 
 }  // namespace cw::cli

@@ -280,7 +280,7 @@ void registerDiffusionCommand(CLI::App& app) {
 namespace cw::cli {
 
 void registerDiffusionCommand(CLI::App& app) {
-    CLI::App* cmd = app.add_subcommand("diffusion", "Diffusion models (this build has no LibTorch)");
+    CLI::App* cmd = app.add_subcommand("diffusion", torchCommandHelp("Diffusion models: train and sample (LibTorch)"));
     cmd->allow_extras();
     setAction(cmd, [] {
         std::fprintf(stderr, "cwb: this cwb was built without LibTorch (CW_WITH_TORCH=OFF); "

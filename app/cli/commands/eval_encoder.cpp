@@ -82,7 +82,7 @@ void addEvalEncoderCommand(CLI::App& eval) {
 namespace cw::cli {
 
 void addEvalEncoderCommand(CLI::App& eval) {
-    CLI::App* cmd = eval.add_subcommand("encoder", "Train a domain encoder (this build has no LibTorch)");
+    CLI::App* cmd = eval.add_subcommand("encoder", torchCommandHelp("Train a domain encoder"));
     cmd->allow_extras();
     setAction(cmd, [] {
         std::fprintf(stderr, "cwb: this cwb was built without LibTorch (CW_WITH_TORCH=OFF); "

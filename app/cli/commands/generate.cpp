@@ -130,7 +130,7 @@ void registerGenerateCommand(CLI::App& app) {
 namespace cw::cli {
 
 void registerGenerateCommand(CLI::App& app) {
-    CLI::App* cmd = app.add_subcommand("generate", "Generate crystals (this build has no LibTorch)");
+    CLI::App* cmd = app.add_subcommand("generate", torchCommandHelp("Generate crystals end to end: sample a CrysTens/xtal2png run, decode, write CIFs, judge them"));
     cmd->allow_extras();
     setAction(cmd, [] {
         std::fprintf(stderr, "cwb: this cwb was built without LibTorch (CW_WITH_TORCH=OFF); "

@@ -317,7 +317,7 @@ void registerPropsCommand(CLI::App& app) {
     addPredictCommand(*cmd);
 #else
     for (const char* name : {"train", "predict"}) {
-        CLI::App* sub = cmd->add_subcommand(name, "(this build has no LibTorch)");
+        CLI::App* sub = cmd->add_subcommand(name, torchCommandHelp(std::string(name) == "train" ? "Train a property model on a CrysTens data set into a run directory" : "Predict properties with a trained run"));
         sub->allow_extras();
         setAction(sub, [] {
             std::fprintf(stderr, "cwb: this cwb was built without LibTorch (CW_WITH_TORCH=OFF); "
