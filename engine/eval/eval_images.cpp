@@ -236,6 +236,24 @@ std::string atomCountingWarning(double sigmaPx) {
     return text;
 }
 
+RealImageSize realImageSizeFor(const std::string& realPath, const std::string& split, const EvalImages& generated) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(std::filesystem::path(realPath) / "dataset.json", ec)) return {};
+    ImageSetOptions probe;
+    probe.split = split;
+    const ImageSet set(realPath, probe);
+    const int stored = set.imageSize(), wanted = generated.height;
+    if (stored == wanted && generated.width == wanted) return {};
+    if (set.kind() != ImageSetKind::EcdSlices || generated.width != wanted)
+        throw ValueError(realPath + ": the data set's " + imageSetKindName(set.kind()) + " images are " +
+                         std::to_string(stored) + " × " + std::to_string(stored) + " px but the generated ones " +
+                         std::to_string(generated.height) + " × " + std::to_string(generated.width) +
+                         " px; only square ECD slices can be resampled");
+    return {wanted, "resampling the data set's " + std::to_string(stored) + " × " + std::to_string(stored) +
+                        " px slices to the generated images' " + std::to_string(wanted) + " × " +
+                        std::to_string(wanted) + " px"};
+}
+
 double datasetBlobSigmaPixels(const std::string& path, int imageSize) {
     double sigma = 0.25, window = 40.0;
     try {

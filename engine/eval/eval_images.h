@@ -57,6 +57,17 @@ struct EvalImagesOptions {
 EvalImages readEvalImages(const std::string& path, const EvalImagesOptions& options,
                           ProblemLog& problems);
 
+/// The size to read the real images of `realPath` at so that they match `generated`: 0 (as
+/// stored) unless `realPath` is a data set stored at another size. ECD slices are then resampled
+/// to the generated size and `note` says so; any other kind (encodings are tables), or generated
+/// images that are not square, is a ValueError naming both sizes. The one rule of `cwb eval` and
+/// the window's evaluation.
+struct RealImageSize {
+    int imageSize = 0;
+    std::string note;  ///< "resampling the data set's 256 × 256 px slices to … 64 × 64 px", or ""
+};
+RealImageSize realImageSizeFor(const std::string& realPath, const std::string& split, const EvalImages& generated);
+
 /// The σ of a data set's blobs in output pixels: σ (Å) · imageSize / window (Å) from the slice
 /// parameters in `path`/dataset.json; the slicer's defaults (0.25 Å, 40 Å) where `path` is not an
 /// ECD data set (a folder of images, an encoding data set) or the file cannot be read.

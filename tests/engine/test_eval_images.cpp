@@ -222,6 +222,27 @@ private Q_SLOTS:
     }
 
     // Blob σ below 0.3 px: atoms vanish between pixel centres (exp(−0.25 / 2σ²) of the peak).
+    // One rule for the CLI and the window: an ECD data set at another size is resampled to the
+    // generated images' (and said), an encoding set is an error, a folder is read as it is.
+    void realImagesFollowTheGeneratedSize() {
+        QTemporaryDir dir;
+        const std::string ecd = dir.filePath("ecd").toStdString(), ct = dir.filePath("ct").toStdString();
+        cw::test::buildTinyEcd(ecd);        // 32 × 32 px
+        cw::test::buildTinyEncoding(ct);    // 64 × 64 × 4
+        cw::EvalImages generated;
+        generated.height = generated.width = 16;
+        const cw::RealImageSize resampled = cw::realImageSizeFor(ecd, "train", generated);
+        QCOMPARE(resampled.imageSize, 16);
+        QVERIFY2(QString::fromStdString(resampled.note).contains("32 × 32 px slices to the generated images' 16 × 16"),
+                 resampled.note.c_str());
+        generated.height = generated.width = 32;
+        QCOMPARE(cw::realImageSizeFor(ecd, "train", generated).imageSize, 0);  // as stored
+        QVERIFY(cw::realImageSizeFor(ecd, "train", generated).note.empty());
+        generated.height = generated.width = 16;
+        QVERIFY_THROWS_EXCEPTION(cw::ValueError, cw::realImageSizeFor(ct, "train", generated));
+        QCOMPARE(cw::realImageSizeFor(dir.path().toStdString(), "train", generated).imageSize, 0);
+    }
+
     void narrowAtomsAreWarnedAbout() {
         const std::string narrow = cw::atomCountingWarning(0.25 / 40 * 32);  // 0.2 px
         QVERIFY2(QString::fromStdString(narrow).contains("keeps 4 % of its peak"), narrow.c_str());

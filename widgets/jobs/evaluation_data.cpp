@@ -26,9 +26,14 @@ EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* 
     if (cancelled()) return nullptr;
     report(1);
     // The real slices are resampled to the generated size (a model trained at 64² samples
-    // 64² images from a 256² data set).
+    // 64² images from a 256² data set), by the same rule as `cwb eval`.
     EvalImagesOptions realOptions = request.realImages;
-    if (realOptions.imageSize == 0) realOptions.imageSize = generated->width;
+    if (realOptions.imageSize == 0) {
+        const RealImageSize size =
+            realImageSizeFor(request.realPath.toStdString(), realOptions.split, *generated);
+        realOptions.imageSize = size.imageSize;
+        if (!size.note.empty()) data->notes << QString::fromStdString(size.note);
+    }
     auto real = std::make_shared<EvalImages>(
         readEvalImages(request.realPath.toStdString(), realOptions, problems));
     data->request.realImages = realOptions;

@@ -37,6 +37,7 @@ struct EvaluationData {
     std::shared_ptr<const EvalImages> real, generated;
     QStringList problems;  ///< files that were skipped while reading ("where: reason")
     QString countingWarning;  ///< why the atom counts are unreliable at this resolution, or ""
+    QStringList notes;        ///< what was done to the inputs (resampling)
 };
 
 using EvaluationDataPtr = std::shared_ptr<const EvaluationData>;

@@ -17,11 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool isDataset(const std::string& path) {
-    std::error_code ec;
-    return fs::is_directory(path, ec) && fs::exists(fs::path(path) / "dataset.json", ec);
-}
-
 EvalImages readReported(const std::string& path, const EvalImagesOptions& options,
                         std::size_t& skipped) {
     ProblemLog problems;
@@ -81,25 +76,10 @@ EvalInputs readEvalInputs(const EvalInputFlags& f) {
     real.split = f.split;
     real.maxImages = f.maxReal;
     real.imageSize = f.imageSize;
-    if (f.imageSize == 0 && isDataset(f.real)) {
-        ImageSetOptions probe;
-        probe.split = f.split;
-        const ImageSet set(f.real, probe);
-        const int stored = set.imageSize(), wanted = in.generated.height;
-        if (stored != wanted || in.generated.width != wanted) {
-            if (set.kind() != ImageSetKind::EcdSlices || in.generated.width != wanted) {
-                throw ValueError(f.real + ": the data set's " + imageSetKindName(set.kind()) +
-                                 " images are " + std::to_string(stored) + " × " +
-                                 std::to_string(stored) + " px but the generated ones " +
-                                 std::to_string(in.generated.height) + " × " +
-                                 std::to_string(in.generated.width) +
-                                 " px; only square ECD slices can be resampled");
-            }
-            std::cerr << "cwb: resampling the data set's " << stored << " × " << stored
-                      << " px slices to the generated images' " << wanted << " × " << wanted
-                      << " px (--image-size to choose)\n";
-            real.imageSize = wanted;
-        }
+    if (f.imageSize == 0) {
+        const RealImageSize size = realImageSizeFor(f.real, f.split, in.generated);
+        real.imageSize = size.imageSize;
+        if (!size.note.empty()) std::cerr << "cwb: " << size.note << " (--image-size to choose)\n";
     }
     in.real = readReported(f.real, real, in.skippedFiles);
     return in;

@@ -98,6 +98,7 @@ void EvaluationController::finished(const std::shared_ptr<const EvaluationData>&
     m_metrics->setEvaluation(data);
     m_gallery->setEvaluation(data);
     for (const QString& problem : data->problems) Q_EMIT warningReported("Skipped " + problem);
+    for (const QString& note : data->notes) Q_EMIT infoReported("Evaluation: " + note);
     if (!data->countingWarning.isEmpty())
         Q_EMIT warningReported("Atom counts of this evaluation: " + data->countingWarning);
     const QStringList lines = evaluationSummaryLines(*data);
