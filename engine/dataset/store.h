@@ -16,7 +16,7 @@
 
 namespace cw {
 
-/// Version of the layout written by buildDataset and mergeDatasets.
+/// Version of the layout written by buildEcdDataset and mergeDatasets.
 inline constexpr int kDatasetFormatVersion = 1;
 
 /// FNV-1a 64-bit hash of bytes (Fowler, Noll, Vo). Thread-safe.

@@ -15,7 +15,7 @@
 #include "eval/nearest_neighbours.h"
 #include "metrics/blob_count.h"
 #include "metrics/frechet.h"
-#include "metrics/ks_test.h"
+#include "metrics/ks_two_sample.h"
 
 namespace cw {
 

@@ -12,7 +12,7 @@
 #include "core/npy.h"
 #include "core/problem_log.h"
 #include "core/progress.h"
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 #include "dataset/encoding_builder.h"
 #include "io/structure_stream.h"
 #include "test_paths.h"
@@ -26,7 +26,7 @@ inline const std::string kMpSmall = CW_TEST_DATA_DIR "/collections/mp_small.json
 /// part is non-empty.
 inline void buildTinyEcd(const std::string& dir, cw::NpyDtype dtype = cw::NpyDtype::Float32,
                          std::size_t perStructure = 3) {
-    cw::DatasetOptions o;
+    cw::EcdDatasetOptions o;
     o.inputs = {kMpSmall};
     o.perStructure = perStructure;
     o.seed = 5;
@@ -34,11 +34,11 @@ inline void buildTinyEcd(const std::string& dir, cw::NpyDtype dtype = cw::NpyDty
     o.split = {0.5, 0.25, 0.25};
     o.parameters.size = 32;
     o.dtype = dtype;
-    cw::BuildSettings s;
+    cw::EcdBuildSettings s;
     s.outDir = dir;
     s.threads = 1;
     cw::NullProgressSink null;
-    cw::buildDataset(o, s, null);
+    cw::buildEcdDataset(o, s, null);
 }
 
 /// An encoding data set (CrysTens or xtal2png) of the 12 structures, 5 per shard (3 shards);

@@ -5,25 +5,25 @@
 #include <stdexcept>
 #include <string>
 
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 #include "ml/training_config.h"
 
 namespace cw::test {
 
 /// Builds the data set into `dir` (created); returns `dir`. Throws on failure.
 inline std::string buildTinyEcdDataset(const std::string& dir) {
-    DatasetOptions options;
+    EcdDatasetOptions options;
     for (const char* name : {"Li2O.cif", "V2O3.cif", "nacl_symops.cif", "CsI3Pb.cif"})
         options.inputs.push_back(std::string(CW_TEST_DATA_DIR) + "/cif/" + name);
     options.perStructure = 8;
     options.seed = 3;
     options.split = {1.0, 0.0, 0.0};
     options.parameters.size = 32;
-    BuildSettings settings;
+    EcdBuildSettings settings;
     settings.outDir = dir;
     settings.threads = 1;
     NullProgressSink progress;
-    if (buildDataset(options, settings, progress).slices == 0)
+    if (buildEcdDataset(options, settings, progress).slices == 0)
         throw std::runtime_error("the tiny data set has no slices");
     return dir;
 }

@@ -1,4 +1,4 @@
-// ECD data-set building (engine/dataset/builder.h, store.h): counts agree with the manifest, every
+// ECD data-set building (engine/dataset/ecd_builder.h, store.h): counts agree with the manifest, every
 // stored slice equals the Slicer's output for its manifest row, bytes do not depend on the
 // thread count or on interruption, shards merge to the unsharded content, filters are counted,
 // and another command line against an existing directory is refused.
@@ -14,7 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/npy.h"
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 #include "dataset/store.h"
 #include "io/structure_stream.h"
 
@@ -24,8 +24,8 @@ namespace {
 
 const std::string kSmall = CW_TEST_DATA_DIR "/collections/mp_small.json";
 
-cw::DatasetOptions smallOptions() {
-    cw::DatasetOptions o;
+cw::EcdDatasetOptions smallOptions() {
+    cw::EcdDatasetOptions o;
     o.inputs = {kSmall};
     o.perStructure = 5;
     o.seed = 7;
@@ -34,13 +34,13 @@ cw::DatasetOptions smallOptions() {
     return o;
 }
 
-cw::BuildResult build(const cw::DatasetOptions& o, const std::string& dir, int threads = 1,
+cw::EcdBuildResult build(const cw::EcdDatasetOptions& o, const std::string& dir, int threads = 1,
                       std::stop_token stop = {}, cw::ProgressSink* sink = nullptr) {
-    cw::BuildSettings s;
+    cw::EcdBuildSettings s;
     s.outDir = dir;
     s.threads = threads;
     cw::NullProgressSink null;
-    return cw::buildDataset(o, s, sink ? *sink : null, stop);
+    return cw::buildEcdDataset(o, s, sink ? *sink : null, stop);
 }
 
 /// Every regular file of a data set (relative path → bytes), parts/ excluded.
@@ -117,8 +117,8 @@ private Q_SLOTS:
     void countsMatchManifestAndSlicesMatchSlicer() {
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString() + "/ds";
-        const cw::DatasetOptions o = smallOptions();
-        const cw::BuildResult r = build(o, dir, 2);
+        const cw::EcdDatasetOptions o = smallOptions();
+        const cw::EcdBuildResult r = build(o, dir, 2);
         QVERIFY(!r.cancelled);
         const nlohmann::json ds = datasetJson(dir);
         const auto rows = manifestRows(dir);
@@ -180,7 +180,7 @@ private Q_SLOTS:
                                            std::pair{cw::NpyDtype::UInt8, 255.0}}) {
             const std::string name = cw::datasetDtypeName(dtype);
             const std::string dir = tmp.path().toStdString() + "/" + name;
-            cw::DatasetOptions o = smallOptions();
+            cw::EcdDatasetOptions o = smallOptions();
             o.dtype = dtype;
             build(o, dir, 2);
             const nlohmann::json ds = datasetJson(dir);
@@ -225,12 +225,12 @@ private Q_SLOTS:
 
     void expectedEntriesGiveAnEstimatedTotal() {
         QTemporaryDir tmp;
-        cw::BuildSettings s;
+        cw::EcdBuildSettings s;
         s.outDir = tmp.path().toStdString() + "/ds";
         s.threads = 2;
         s.expectedEntries = cw::readStructures(kSmall).size();
         SliceEventLog log;
-        const cw::BuildResult r = cw::buildDataset(smallOptions(), s, log);
+        const cw::EcdBuildResult r = cw::buildEcdDataset(smallOptions(), s, log);
         QVERIFY(!log.events.empty());
         for (const auto& e : log.events) QVERIFY(e.total >= e.step && e.total > 0);
         QCOMPARE(log.events.back().step, static_cast<std::int64_t>(r.slices));
@@ -258,12 +258,12 @@ private Q_SLOTS:
         // Stop after the first unit, then re-run.
         std::stop_source source;
         StopAfterUnit sink(source);
-        const cw::BuildResult stopped = build(smallOptions(), part, 2, source.get_token(), &sink);
+        const cw::EcdBuildResult stopped = build(smallOptions(), part, 2, source.get_token(), &sink);
         QVERIFY(stopped.cancelled);
         QCOMPARE(stopped.units, std::size_t{1});
         QVERIFY(!fs::exists(part + "/dataset.json"));
         for (const auto& e : fs::directory_iterator(part)) QVERIFY(e.path().extension() != ".part");
-        const cw::BuildResult resumed = build(smallOptions(), part, 3);
+        const cw::EcdBuildResult resumed = build(smallOptions(), part, 3);
         QVERIFY(!resumed.cancelled);
         QCOMPARE(resumed.unitsResumed, std::size_t{1});
         QVERIFY(files(full) == files(part));
@@ -276,7 +276,7 @@ private Q_SLOTS:
         fs::remove(part + "/parts/" + cw::unitFileName(last));
         fs::remove(part + "/dataset.json");
         cw::writeFileAtomically(part + "/" + cw::shardFileName(last) + ".part", "garbage");
-        const cw::BuildResult again = build(smallOptions(), part, 1);
+        const cw::EcdBuildResult again = build(smallOptions(), part, 1);
         QCOMPARE(again.unitsResumed, resumed.units - 1);
         QVERIFY(files(full) == files(part));
     }
@@ -285,7 +285,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const std::string t = tmp.path().toStdString();
         build(smallOptions(), t + "/full", 2);
-        cw::DatasetOptions s0 = smallOptions(), s1 = smallOptions();
+        cw::EcdDatasetOptions s0 = smallOptions(), s1 = smallOptions();
         s0.shardIndex = 0;
         s0.shardCount = 2;
         s1.shardIndex = 1;
@@ -301,7 +301,7 @@ private Q_SLOTS:
         QCOMPARE(datasetJson(t + "/merged")["counts"]["structures_skipped"].get<std::size_t>(),
                  datasetJson(t + "/full")["counts"]["structures_skipped"].get<std::size_t>());
         // Shards of different commands do not merge.
-        cw::DatasetOptions other = s1;
+        cw::EcdDatasetOptions other = s1;
         other.seed = 8;
         build(other, t + "/other", 2);
         QVERIFY_THROWS_EXCEPTION(cw::ConfigError,
@@ -311,9 +311,9 @@ private Q_SLOTS:
     void filtersAreCounted() {
         QTemporaryDir tmp;
         const std::string t = tmp.path().toStdString();
-        cw::DatasetOptions o = smallOptions();
+        cw::EcdDatasetOptions o = smallOptions();
         o.maxSites = 6;  // mp-10003 (12), mp-19306 (14), mp-841, mp-10810, mp-973684 (8)
-        const cw::BuildResult r = build(o, t + "/sites");
+        const cw::EcdBuildResult r = build(o, t + "/sites");
         QCOMPARE(r.skippedByReason.at("too_many_sites"), std::size_t{5});
         QCOMPARE(datasetJson(t + "/sites")["skipped_by_reason"]["too_many_sites"].get<int>(), 5);
 
@@ -325,16 +325,16 @@ private Q_SLOTS:
         cw::writeStructures(copy, structures);
         o = smallOptions();
         o.inputs = {copy};
-        const cw::BuildResult h = build(o, t + "/hull");
+        const cw::EcdBuildResult h = build(o, t + "/hull");
         QCOMPARE(h.skippedByReason.at("e_above_hull"), std::size_t{4});  // 0, 3, 6, 9
         o.maxEAboveHull.reset();
-        const cw::BuildResult off = build(o, t + "/hull-off");
+        const cw::EcdBuildResult off = build(o, t + "/hull-off");
         QCOMPARE(off.skippedByReason.count("e_above_hull"), std::size_t{0});
 
         // A bad entry is reported and skipped.
         o = smallOptions();
         o.inputs = {CW_TEST_DATA_DIR "/collections/mp_broken.json"};
-        const cw::BuildResult b = build(o, t + "/broken");
+        const cw::EcdBuildResult b = build(o, t + "/broken");
         QVERIFY(b.skippedByReason.count("unreadable") == 1);
         QVERIFY(b.slices > 0);
     }
@@ -343,7 +343,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const std::string dir = tmp.path().toStdString() + "/ds";
         build(smallOptions(), dir);
-        cw::DatasetOptions o = smallOptions();
+        cw::EcdDatasetOptions o = smallOptions();
         o.parameters.size = 64;
         try {
             build(o, dir);
@@ -353,7 +353,7 @@ private Q_SLOTS:
             QVERIFY2(std::string(e.what()).find("other options") != std::string::npos, e.what());
         }
         // The same options are a no-op resume.
-        const cw::BuildResult again = build(smallOptions(), dir);
+        const cw::EcdBuildResult again = build(smallOptions(), dir);
         QCOMPARE(again.unitsResumed, again.units);
     }
 

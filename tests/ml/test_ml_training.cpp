@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/npy.h"
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 #include "ml/checkpoint.h"
 #include "ml/run_directory.h"
 #include "ml/sampling.h"
@@ -84,16 +84,16 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_tmp.isValid());
         m_data = m_tmp.path().toStdString() + "/slices";
-        cw::DatasetOptions o;
+        cw::EcdDatasetOptions o;
         o.inputs = {kSmall};
         o.perStructure = 8;
         o.seed = 3;
         o.parameters.size = 32;
-        cw::BuildSettings s;
+        cw::EcdBuildSettings s;
         s.outDir = m_data;
         s.threads = 2;
         cw::NullProgressSink null;
-        const cw::BuildResult r = cw::buildDataset(o, s, null, {});
+        const cw::EcdBuildResult r = cw::buildEcdDataset(o, s, null, {});
         QVERIFY2(r.slices >= 16, "the tiny data set needs at least a few batches of slices");
     }
 

@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/problem_log.h"
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 #include "ecd/enumerate.h"
 #include "ecd/slicer.h"
 #include "io/structure_stream.h"
@@ -122,20 +122,20 @@ int runBenchEcd(const BenchOptions& o) {
         const std::string input = (tmp / "input.json").string();
         writeStructures(input, structures);
         for (int size : {256, 64}) {
-            DatasetOptions d;
+            EcdDatasetOptions d;
             d.inputs = {input};
             d.perStructure = o.perStructure;
             d.maxSites = o.maxSites;
             d.maxEAboveHull.reset();
             d.parameters.size = size;
             d.dtype = parseDatasetDtype(o.dtype);
-            BuildSettings bs;
+            EcdBuildSettings bs;
             bs.outDir = (tmp / ("ds" + std::to_string(size))).string();
             bs.threads = threads;
             NullProgressSink sink;
             const auto t0 = Clock::now();
             const std::clock_t c0 = std::clock();  // CPU time of all threads
-            const BuildResult r = buildDataset(d, bs, sink);
+            const EcdBuildResult r = buildEcdDataset(d, bs, sink);
             const double s = secondsSince(t0);
             const double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
             std::uintmax_t bytes = 0;

@@ -18,7 +18,7 @@
 #include "core/npy.h"
 #include "core/png_image.h"
 #include "core/problem_log.h"
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 #include "dataset/store.h"
 #include "ecd/chgcar.h"
 #include "ecd/slicer.h"
@@ -237,8 +237,8 @@ int runChgcar(const ChgcarOptions& o) {
 }
 
 struct BuildOptions {
-    DatasetOptions dataset;
-    BuildSettings settings;
+    EcdDatasetOptions dataset;
+    EcdBuildSettings settings;
     std::string perStructure = "64";
     std::string shard = "0/1";
     std::string split = "0.8,0.1,0.1";
@@ -275,7 +275,7 @@ std::optional<double> parseVolumePerAtom(const std::string& text) {
 }
 
 int runBuild(BuildOptions o) {
-    DatasetOptions& d = o.dataset;
+    EcdDatasetOptions& d = o.dataset;
     if (o.perStructure == "all")
         d.perStructure.reset();
     else
@@ -315,7 +315,7 @@ int runBuild(BuildOptions o) {
             std::fprintf(stderr, " not counted (%s): no ETA\n", e.what());
         }
     }
-    const BuildResult r = buildDataset(d, o.settings, events, interrupt.token());
+    const EcdBuildResult r = buildEcdDataset(d, o.settings, events, interrupt.token());
     line.finish();
 
     if (r.cancelled) return reportInterruptedBuild(r.units, o.settings.outDir);

@@ -12,7 +12,7 @@
 
 #include "commands/command.h"
 #include "core/error.h"
-#include "metrics/ks_test.h"
+#include "metrics/ks_two_sample.h"
 #include "metrics/wasserstein.h"
 
 namespace cw::cli {

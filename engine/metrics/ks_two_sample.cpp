@@ -1,7 +1,7 @@
 // A line-by-line port of scipy 1.10.1's ks_2samp (scipy/stats/_stats_py.py,
 // _stats_pythran.py) and of kstwo's survival function (scipy/stats/_ksstats.py): the branch
 // structure, the loop orders and the rescaling are kept so that p-values agree to rounding.
-#include "metrics/ks_test.h"
+#include "metrics/ks_two_sample.h"
 
 #include <Eigen/Core>
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "dataset/builder.h"
+#include "dataset/ecd_builder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,7 +24,7 @@
 namespace cw {
 namespace fs = std::filesystem;
 
-std::string DatasetOptions::toJson() const {
+std::string EcdDatasetOptions::toJson() const {
     nlohmann::json j;
     j["inputs"] = inputs;
     j["per_structure"] = perStructure ? nlohmann::json(*perStructure) : nlohmann::json("all");
@@ -40,7 +40,7 @@ std::string DatasetOptions::toJson() const {
     return j.dump();
 }
 
-void DatasetOptions::validate() const {
+void EcdDatasetOptions::validate() const {
     if (inputs.empty()) throw ConfigError("no input collection given");
     if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) {
         throw ConfigError("--shard I/N needs 0 ≤ I < N, not " + std::to_string(shardIndex) + "/" +
@@ -141,7 +141,7 @@ void appendInteger(std::string& row, long long v) {
 
 class Builder {
 public:
-    Builder(const DatasetOptions& o, const BuildSettings& s, ProgressSink& p, std::stop_token st)
+    Builder(const EcdDatasetOptions& o, const EcdBuildSettings& s, ProgressSink& p, std::stop_token st)
         : m_o(o),
           m_s(s),
           m_progress(p),
@@ -149,7 +149,7 @@ public:
           m_threads(resolveThreadCount(s.threads)),
           m_hash(parametersHash(o.parameters)) {}
 
-    BuildResult run();
+    EcdBuildResult run();
 
 private:
     void processUnit();
@@ -164,15 +164,15 @@ private:
     fs::path out(const std::string& name) const { return fs::path(m_s.outDir) / name; }
     fs::path part(const std::string& name) const { return fs::path(m_s.outDir) / "parts" / name; }
 
-    const DatasetOptions& m_o;
-    const BuildSettings& m_s;
+    const EcdDatasetOptions& m_o;
+    const EcdBuildSettings& m_s;
     ProgressSink& m_progress;
     std::stop_token m_stop;
     int m_threads;
     std::string m_hash;
     std::vector<Pending> m_pending;
     std::vector<UnitSummary> m_units;
-    BuildResult m_result;
+    EcdBuildResult m_result;
     std::size_t m_slicesThisRun = 0;
     std::size_t m_entriesRead = 0;
     std::size_t m_entriesBeforeUnit = 0;  // entries read when the current unit began
@@ -358,7 +358,7 @@ bool Builder::buildUnit(std::size_t unit, UnitSummary& summary) {
     return true;
 }
 
-BuildResult Builder::run() {
+EcdBuildResult Builder::run() {
     m_o.validate();
     const nlohmann::json options = nlohmann::json::parse(m_o.toJson());
     prepareBuildDirectory(m_s.outDir, m_s.pngDir, options.dump());
@@ -443,7 +443,7 @@ BuildResult Builder::run() {
 
 }  // namespace
 
-BuildResult buildDataset(const DatasetOptions& options, const BuildSettings& settings,
+EcdBuildResult buildEcdDataset(const EcdDatasetOptions& options, const EcdBuildSettings& settings,
                          ProgressSink& progress, std::stop_token stop) {
     return Builder(options, settings, progress, stop).run();
 }

@@ -19,7 +19,7 @@ namespace cw {
 
 /// The options that define a data set's content. Two builds with equal options produce
 /// byte-identical files, whatever the thread count and however often they were interrupted.
-struct DatasetOptions {
+struct EcdDatasetOptions {
     std::vector<std::string> inputs;  ///< collections read in order (structure_stream.h)
     /// Slices per structure (uniform sample from enumerateSlices); nullopt = all triples.
     std::optional<std::size_t> perStructure = 64;
@@ -44,7 +44,7 @@ struct DatasetOptions {
 };
 
 /// Where and how to build (does not change the result).
-struct BuildSettings {
+struct EcdBuildSettings {
     std::string outDir;
     int threads = 0;     ///< ≤ 0: all hardware threads
     std::string pngDir;  ///< also write 8-bit PNGs {material_id}_{i}_{j}_{k}.png here if set
@@ -62,7 +62,7 @@ const char* datasetDtypeName(NpyDtype dtype);
 void encodePixels(const Image& image, NpyDtype dtype, void* out);
 
 /// What a build did.
-struct BuildResult {
+struct EcdBuildResult {
     bool cancelled = false;
     std::size_t slices = 0;        ///< slices in the data set (finished units)
     std::size_t structures = 0;    ///< structures that gave slices
@@ -81,7 +81,7 @@ struct BuildResult {
 /// Throws ConfigError (bad options, or outDir holding a data set of other options), IoError,
 /// FormatError (an input as a whole unreadable). Bad entries and filtered structures are skipped
 /// and counted by reason.
-BuildResult buildDataset(const DatasetOptions& options, const BuildSettings& settings,
+EcdBuildResult buildEcdDataset(const EcdDatasetOptions& options, const EcdBuildSettings& settings,
                          ProgressSink& progress, std::stop_token stop = {});
 
 }  // namespace cw

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "metrics/ks_test.h"
+#include "metrics/ks_two_sample.h"
 #include "metrics/wasserstein.h"
 
 namespace {
@@ -23,7 +23,7 @@ const std::vector<double> kB3 = {4, 5, 5, 6, 6, 6, 7, 7, 7, 8, 9, 10, 11, 12, 12
 
 }  // namespace
 
-class TestKsTest : public QObject {
+class TestKsTwoSample : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void referenceValues_data() {
@@ -149,5 +149,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestKsTest)
-#include "test_ks_test.moc"
+QTEST_APPLESS_MAIN(TestKsTwoSample)
+#include "test_ks_two_sample.moc"
