@@ -14,14 +14,19 @@ struct CliResult {
     QString err;
 };
 
-/// `environment`: NAME=VALUE entries added to (or replacing those of) the test's environment.
+/// `environment`: NAME=VALUE entries added to (or replacing those of) the test's environment;
+/// "NAME=" removes NAME.
 inline CliResult runCwb(const QStringList& arguments, int timeoutMs = 600000,
                         const QStringList& environment = {}) {
     QProcess process;
     if (!environment.isEmpty()) {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString& entry : environment)
-            env.insert(entry.section('=', 0, 0), entry.section('=', 1));
+        for (const QString& entry : environment) {
+            if (entry.endsWith('='))
+                env.remove(entry.chopped(1));  // "NAME=": not set at all
+            else
+                env.insert(entry.section('=', 0, 0), entry.section('=', 1));
+        }
         process.setProcessEnvironment(env);
     }
     process.start(CWB_EXECUTABLE, arguments);

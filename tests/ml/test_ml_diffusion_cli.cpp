@@ -58,6 +58,9 @@ private Q_SLOTS:
         QVERIFY2(neededLibraries(cwbTorch).contains("libtorch_cpu"), qPrintable(cwbTorch));
         const auto plain = runCwb({"version"});
         QVERIFY2(plain.out.contains("in cwb-torch, loaded only by the commands that need it"), qPrintable(describe(plain)));
+        // cwb sets the passive policy before loading LibTorch, unless the user chose one.
+        const auto ours = runCwb({"version", "--torch"}, 60000, {"OMP_WAIT_POLICY="});
+        QVERIFY2(ours.out.contains("openmp   passive (set by cwb before loading LibTorch)"), qPrintable(describe(ours)));
         const auto users = runCwb({"version", "--torch"}, 60000, {"OMP_WAIT_POLICY=passive"});
         QVERIFY2(users.out.contains("openmp   passive (from OMP_WAIT_POLICY); "), qPrintable(describe(users)));
         QVERIFY2(QRegularExpression("\\d+ of \\d+ cores free now").match(users.out).hasMatch(),
