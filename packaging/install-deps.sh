@@ -13,6 +13,7 @@ engine_packages=(
   libopenblas0-openmp  # LibTorch's matmul (attention) through OpenBLAS, not the reference BLAS
   qt6-base-dev   # QtTest: the test executables use it even for engine tests
   python3-numpy  # tests check that NumPy reads the data sets (numpy.load, mmap)
+  clang-format-14  # CI's formatting check (packaging/check-format.sh)
 )
 gui_packages=(
   libqt6opengl6-dev qt6-charts-dev qt6-svg-dev

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ml/crystal_generation.h"
+#include "ml/generation/crystal_generation.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -20,6 +20,7 @@
 #include <QStatusBar>
 #include <QToolButton>
 
+#include "charts/loss_chart.h"
 #include "controllers/evaluation_controller.h"
 #include "controllers/file_controller.h"
 #include "controllers/training_controller.h"
@@ -27,11 +28,10 @@
 #include "core/parallel.h"
 #include "jobs/job_threads.h"
 #include "panels/collection_browser.h"
-#include "panels/crystens_panel.h"
 #include "panels/crystals_panel.h"
+#include "panels/crystens_panel.h"
 #include "panels/gallery_panel.h"
 #include "panels/log_panel.h"
-#include "panels/loss_chart.h"
 #include "panels/metrics_panel.h"
 #include "panels/properties_panel.h"
 #include "panels/runs_panel.h"

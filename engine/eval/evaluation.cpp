@@ -9,8 +9,6 @@
 namespace cw {
 namespace {
 
-bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(); }
-
 void report(ProgressSink* progress, const char* stage, std::int64_t step, std::int64_t total) {
     if (progress) progress->report({stage, step, total, {}});
 }
@@ -36,8 +34,7 @@ void checkInputs(const EvalImages& real, const EvalImages& generated) {
 /// `realCounts` given, only the generated images are counted.
 std::pair<std::vector<double>, std::vector<double>> countAtoms(
     const EvalImages& real, const EvalImages& generated, const EvaluationOptions& options,
-    const std::vector<double>* realCounts, ProgressSink* progress,
-    const std::atomic<bool>* cancel) {
+    const std::vector<double>* realCounts, ProgressSink* progress, std::stop_token stop) {
     const std::size_t first = realCounts ? real.count() : 0;
     const std::size_t total = real.count() + generated.count();
     std::vector<double> counts(total, 0.0);
@@ -45,7 +42,7 @@ std::pair<std::vector<double>, std::vector<double>> countAtoms(
     std::mutex progressMutex;
     std::int64_t done = 0;
     parallelFor(total - first, options.threads, [&](std::size_t k) {
-        if (cancelled(cancel)) return;
+        if (stop.stop_requested()) return;
         const std::size_t i = first + k;
         const bool isReal = i < real.count();
         const EvalImages& set = isReal ? real : generated;
@@ -110,7 +107,7 @@ ReferenceMeasures measureReference(const EvalImages& real, const EvaluationOptio
     ReferenceMeasures m;
     m.count = real.count();
     if (options.countAtoms)
-        m.atomCounts = countAtoms(real, EvalImages{}, options, nullptr, nullptr, nullptr).first;
+        m.atomCounts = countAtoms(real, EvalImages{}, options, nullptr, nullptr, {}).first;
     if (extractor) {
         m.features = extractor->extract(real);
         m.extractor = extractor->name();
@@ -120,22 +117,22 @@ ReferenceMeasures measureReference(const EvalImages& real, const EvaluationOptio
 
 EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& generated,
                                    const EvaluationOptions& options, FeatureExtractor* extractor,
-                                   ProgressSink* progress, const std::atomic<bool>* cancel) {
+                                   ProgressSink* progress, std::stop_token stop) {
     checkInputs(real, generated);
     const ReferenceMeasures* cached = options.reference;
     if (cached) checkReference(*cached, real, options, extractor);
     EvaluationResult result;
     result.realCount = real.count();
     result.generatedCount = generated.count();
-    auto stop = [&] {
-        result.cancelled = cancelled(cancel);
+    auto stopped = [&] {
+        result.cancelled = stop.stop_requested();
         return result.cancelled;
     };
 
     if (options.countAtoms) {
         auto [realCounts, generatedCounts] = countAtoms(
-            real, generated, options, cached ? &cached->atomCounts : nullptr, progress, cancel);
-        if (stop()) return result;
+            real, generated, options, cached ? &cached->atomCounts : nullptr, progress, stop);
+        if (stopped()) return result;
         result.realAtomCounts = std::move(realCounts);
         result.generatedAtomCounts = std::move(generatedCounts);
         result.ks = ks2Sample(result.realAtomCounts, result.generatedAtomCounts);
@@ -148,11 +145,11 @@ EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& gen
         const auto total = nReal + static_cast<std::int64_t>(generated.count());
         OffsetProgress realProgress(progress, 0, total), generatedProgress(progress, nReal, total);
         realFeatures = cached ? cached->features
-                              : extractor->extract(real, progress ? &realProgress : nullptr, cancel);
-        if (stop()) return result;
+                              : extractor->extract(real, progress ? &realProgress : nullptr, stop);
+        if (stopped()) return result;
         generatedFeatures =
-            extractor->extract(generated, progress ? &generatedProgress : nullptr, cancel);
-        if (stop()) return result;
+            extractor->extract(generated, progress ? &generatedProgress : nullptr, stop);
+        if (stopped()) return result;
         result.frechet =
             frechetResult(realFeatures, generatedFeatures, extractor->name(), options.kid);
     }
@@ -162,7 +159,7 @@ EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& gen
         report(progress, "neighbours", 0, steps);
         result.pixelNeighbours = nearestByPixels(generated, real, options.threads);
         report(progress, "neighbours", 1, steps);
-        if (stop()) return result;
+        if (stopped()) return result;
         if (extractor) {
             result.featureNeighbours = nearestRows(generatedFeatures.cast<float>(),
                                                    realFeatures.cast<float>(), options.threads);

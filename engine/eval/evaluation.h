@@ -4,8 +4,8 @@
 /// FID and KID on an extractor's features, and the memorisation check (nearest training image
 /// of each generated one). Torch-free: the extractor is passed in.
 
-#include <atomic>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -74,8 +74,7 @@ struct EvaluationResult {
 /// different shapes (channels, size) or fewer than 2 images in a set.
 EvaluationResult evaluateGenerated(const EvalImages& real, const EvalImages& generated,
                                    const EvaluationOptions& options, FeatureExtractor* extractor,
-                                   ProgressSink* progress = nullptr,
-                                   const std::atomic<bool>* cancel = nullptr);
+                                   ProgressSink* progress = nullptr, std::stop_token stop = {});
 
 /// FID and KID of two feature matrices, named by `extractor`. Throws as frechetDistance and
 /// kernelDistance.

@@ -4,8 +4,8 @@
 /// the learned extractors (TorchScript file, domain encoder) live in engine/ml.
 
 #include <Eigen/Core>
-#include <atomic>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "core/progress.h"
@@ -37,10 +37,10 @@ public:
     virtual std::string name() const = 0;
     virtual int dimension() const = 0;
     /// Features of every image (count × dimension). Reports ProgressEvent{"features", done,
-    /// count}; returns early with the rows done so far zeroed when `cancel` becomes true.
+    /// count}; returns early with the rows done so far zeroed when `stop` is requested.
     /// Throws ValueError when the images do not fit the extractor (channels, size).
     virtual Eigen::MatrixXd extract(const EvalImages& images, ProgressSink* progress = nullptr,
-                                    const std::atomic<bool>* cancel = nullptr) = 0;
+                                    std::stop_token stop = {}) = 0;
 };
 
 /// Training-free features that need no download: the radially averaged log power spectrum

@@ -83,7 +83,7 @@ public:
     int dimension() const override { return m_channels * kSpectralFeaturesPerChannel; }
 
     Eigen::MatrixXd extract(const EvalImages& images, ProgressSink* progress,
-                            const std::atomic<bool>* cancel) override {
+                            std::stop_token stop) override {
         const int channels = images.count() > 0 ? images.channels : m_channels.load();
         if (m_fixed && channels != m_channels) {
             throw ValueError("The spectral extractor was made for " +
@@ -97,7 +97,7 @@ public:
         std::mutex progressMutex;
         std::int64_t done = 0;
         parallelFor(images.count(), m_threads, [&](std::size_t i) {
-            if (cancel && *cancel) return;
+            if (stop.stop_requested()) return;
             std::vector<double> row;
             row.reserve(static_cast<std::size_t>(dim));
             for (int c = 0; c < channels; ++c) {

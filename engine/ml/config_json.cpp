@@ -17,14 +17,14 @@ nlohmann::json parseConfigObject(const std::string& text, const std::string& wha
     return object;
 }
 
-void rejectUnknownKeys(const nlohmann::json& object, std::initializer_list<const char*> known,
+void rejectUnknownKeys(const nlohmann::json& object, const std::vector<std::string>& known,
                        const std::string& what) {
     for (const auto& item : object.items()) {
         bool found = false;
-        for (const char* key : known) found = found || item.key() == key;
+        for (const std::string& key : known) found = found || item.key() == key;
         if (!found) {
             std::string list;
-            for (const char* key : known) {
+            for (const std::string& key : known) {
                 if (!list.empty()) list += ", ";
                 list += key;
             }

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -20,7 +19,7 @@ namespace cw::ml::detail {
 nlohmann::json parseConfigObject(const std::string& text, const std::string& what);
 
 /// Throws ConfigError naming the first key of `object` that is not in `known`.
-void rejectUnknownKeys(const nlohmann::json& object, std::initializer_list<const char*> known,
+void rejectUnknownKeys(const nlohmann::json& object, const std::vector<std::string>& known,
                        const std::string& what);
 
 /// Sets `value` from object[key] when the key is present (else leaves it). Throws ConfigError

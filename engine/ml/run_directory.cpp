@@ -9,19 +9,16 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "core/complete_lines.h"
 #include "core/atomic_file.h"
+#include "core/complete_lines.h"
+#include "core/enum_names.h"
 #include "core/error.h"
-#include "ml/training_config.h"
 
 namespace cw::ml {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr RunState kStates[] = {RunState::New,       RunState::Running,  RunState::Paused,
-                                RunState::Cancelled, RunState::Finished, RunState::Failed};
 
 std::string join(const std::string& dir, const std::string& name) {
     return (fs::path(dir) / name).string();
@@ -98,28 +95,19 @@ bool parseMetricLine(const std::string& line, MetricRow& row) {
 
 }  // namespace
 
+namespace {
+constexpr EnumName<RunState> kStateNames[] = {
+    {RunState::New, "new"},           {RunState::Running, "running"},
+    {RunState::Paused, "paused"},     {RunState::Cancelled, "cancelled"},
+    {RunState::Finished, "finished"}, {RunState::Failed, "failed"}};
+}  // namespace
+
 const char* runStateName(RunState state) {
-    switch (state) {
-        case RunState::New:
-            return "new";
-        case RunState::Running:
-            return "running";
-        case RunState::Paused:
-            return "paused";
-        case RunState::Cancelled:
-            return "cancelled";
-        case RunState::Finished:
-            return "finished";
-        case RunState::Failed:
-            return "failed";
-    }
-    return "failed";
+    return enumName(kStateNames, state);
 }
 
 RunState parseRunState(const std::string& name) {
-    for (RunState state : kStates)
-        if (name == runStateName(state)) return state;
-    return RunState::Failed;
+    return enumFromName(kStateNames, name).value_or(RunState::Failed);
 }
 
 std::string runConfigPath(const std::string& runDir) {
@@ -263,35 +251,6 @@ std::string resolveCheckpoint(const std::string& runDir, const std::string& whic
     if (fs::is_regular_file(inRun)) return inRun;
     throw ConfigError("checkpoint " + which +
                       " not found (give \"latest\", a step number or a .pt file)");
-}
-
-std::vector<RunSummary> listRuns(const std::string& workspace) {
-    std::error_code ec;
-    if (!fs::is_directory(workspace, ec)) throw IoError(workspace, "not a folder");
-    std::vector<RunSummary> runs;
-    fs::directory_iterator it(workspace, ec);
-    if (ec) throw IoError(workspace, "cannot list folder: " + ec.message());
-    for (fs::directory_iterator end; it != end; it.increment(ec)) {
-        if (ec) throw IoError(workspace, "cannot list folder: " + ec.message());
-        if (!it->is_directory(ec) || !fs::is_regular_file(runConfigPath(it->path().string())))
-            continue;
-        RunSummary run;
-        run.directory = it->path().string();
-        run.name = it->path().filename().string();
-        try {
-            run.status = readRunStatus(run.directory);
-            run.dataDir = trainingConfigFromJson(readFileToString(runConfigPath(run.directory)), {},
-                                                 runConfigPath(run.directory))
-                              .dataDir;
-        } catch (const std::exception& e) {  // one broken run must not hide the others
-            run.status.state = RunState::Failed;
-            run.status.message = e.what();
-        }
-        runs.push_back(std::move(run));
-    }
-    std::sort(runs.begin(), runs.end(),
-              [](const RunSummary& a, const RunSummary& b) { return a.name < b.name; });
-    return runs;
 }
 
 }  // namespace cw::ml

@@ -2,7 +2,7 @@
 /// @file The layout of a training run directory (torch-free, so the GUI lists and plots runs
 /// without LibTorch):
 ///
-///   RUN/config.json              the resolved TrainingConfig
+///   RUN/config.json              the run's resolved config (diffusion or properties)
 ///   RUN/status.json              {"state", "step", "total_steps", "message", "updated"}
 ///   RUN/metrics.csv              step,loss,lr,images_per_s,wall_s (appended; resume truncates
 ///                                rows after the checkpoint's step)
@@ -76,17 +76,5 @@ std::vector<std::int64_t> checkpointSteps(const std::string& runDir);
 /// Resolves `--checkpoint`: "latest", "ema-latest" (same file), a step number, or a path.
 /// Throws ConfigError naming what is missing.
 std::string resolveCheckpoint(const std::string& runDir, const std::string& which);
-
-/// A run found in a workspace.
-struct RunSummary {
-    std::string directory;
-    std::string name;        ///< the directory's name
-    RunStatus status;
-    std::string dataDir;     ///< from config.json ("" if unreadable)
-};
-/// The immediate sub-directories of `workspace` that hold a config.json, sorted by name.
-/// Unreadable runs are listed with state Failed and the reason as message. Throws IoError when
-/// `workspace` is not a readable folder.
-std::vector<RunSummary> listRuns(const std::string& workspace);
 
 }  // namespace cw::ml

@@ -4,13 +4,14 @@
 #include <atomic>
 #include <cmath>
 #include <map>
+#include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/progress.h"
-#include "ml/props_config.h"
-#include "ml/props_run.h"
+#include "ml/props/props_config.h"
+#include "ml/props/props_run.h"
 
 namespace cw::test {
 
@@ -46,13 +47,13 @@ inline std::map<std::pair<std::string, std::string>, double> predictionsOf(const
 /// Sets `cancel` once epoch `epoch` is reported (a props run's "props" progress events).
 class CancelAfterEpoch final : public cw::ProgressSink {
 public:
-    CancelAfterEpoch(std::atomic<bool>& cancel, int epoch) : m_cancel(cancel), m_epoch(epoch) {}
+    CancelAfterEpoch(std::stop_source& cancel, int epoch) : m_cancel(cancel), m_epoch(epoch) {}
     void report(const cw::ProgressEvent& event) override {
-        if (event.stage == "props" && event.step == m_epoch) m_cancel = true;
+        if (event.stage == "props" && event.step == m_epoch) m_cancel.request_stop();
     }
 
 private:
-    std::atomic<bool>& m_cancel;
+    std::stop_source& m_cancel;
     int m_epoch;
 };
 

@@ -70,8 +70,8 @@ inline TinyEvaluations evaluateTiny(QTemporaryDir& dir) {
     ensureTinyEcd(data);
     const std::string thinned = dir.filePath("thinned.npy").toStdString();
     writeThinnedStack(data, thinned);
-    return {cw::runEvaluation(tinyRequest(data, data), nullptr, nullptr),
-            cw::runEvaluation(tinyRequest(data, thinned), nullptr, nullptr)};
+    return {cw::runEvaluation(tinyRequest(data, data), nullptr, {}),
+            cw::runEvaluation(tinyRequest(data, thinned), nullptr, {})};
 }
 
 }  // namespace cw::test

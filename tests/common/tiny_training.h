@@ -6,7 +6,7 @@
 #include <string>
 
 #include "dataset/ecd_builder.h"
-#include "ml/training_config.h"
+#include "ml/diffusion/training_config.h"
 
 namespace cw::test {
 
@@ -30,8 +30,8 @@ inline std::string buildTinyEcdDataset(const std::string& dir) {
 
 /// A run far longer than any test waits for (they end it by Cancel or Pause), logging every
 /// step and writing a 4-image grid every 3 steps.
-inline ml::TrainingConfig tinyTrainingConfig(const std::string& dataDir) {
-    ml::TrainingConfig c;
+inline ml::DiffusionTrainingConfig tinyTrainingConfig(const std::string& dataDir) {
+    ml::DiffusionTrainingConfig c;
     c.dataDir = dataDir;
     c.model.imageSize = 32;
     c.model.baseChannels = 8;

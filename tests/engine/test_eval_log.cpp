@@ -1,5 +1,5 @@
-// RUN/eval.csv (engine/ml/eval_log.h): rows appended under one header and read back with empty
-// cells as "not computed", an extractor name with a comma quoted, truncation for resume, a
+// RUN/eval.csv (engine/ml/diffusion/eval_log.h): rows appended under one header and read back with
+// empty cells as "not computed", an extractor name with a comma quoted, truncation for resume, a
 // cut-off last line dropped, malformed lines skipped and named, and a missing file.
 #include <QTemporaryDir>
 #include <QtTest>
@@ -8,7 +8,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "ml/eval_log.h"
+#include "ml/diffusion/eval_log.h"
 
 using namespace cw::ml;
 

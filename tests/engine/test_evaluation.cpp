@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <stop_token>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
@@ -179,9 +180,10 @@ private Q_SLOTS:
         QVERIFY(r.realAtomCounts.empty() && !r.ks && !r.wasserstein && !r.frechet);
         QVERIFY(r.pixelNeighbours.empty());
 
-        std::atomic<bool> cancel{true};
+        std::stop_source cancel;
+        cancel.request_stop();
         const cw::EvaluationResult c =
-            cw::evaluateGenerated(m_train, m_val, options(), nullptr, nullptr, &cancel);
+            cw::evaluateGenerated(m_train, m_val, options(), nullptr, nullptr, cancel.get_token());
         QVERIFY(c.cancelled);
         QVERIFY(!c.ks);
 

@@ -8,9 +8,9 @@
 
 #include "core/error.h"
 #include "error_text.h"
-#include "ml/diffusion_config.h"
-#include "ml/schedule.h"
-#include "ml/unet_config.h"
+#include "ml/diffusion/diffusion_config.h"
+#include "ml/diffusion/schedule.h"
+#include "ml/diffusion/unet_config.h"
 
 using namespace cw::ml;
 

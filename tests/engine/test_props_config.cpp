@@ -10,8 +10,8 @@
 #include "core/error.h"
 #include "core/name_list.h"
 #include "error_text.h"
-#include "ml/props_config.h"
-#include "ml/target_transform.h"
+#include "ml/props/props_config.h"
+#include "ml/props/target_transform.h"
 
 using namespace cw::ml;
 

@@ -14,10 +14,10 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "error_text.h"
-#include "ml/props_ensemble.h"
-#include "ml/props_report.h"
-#include "ml/props_run.h"
-#include "ml/regression_metrics.h"
+#include "ml/props/props_ensemble.h"
+#include "ml/props/props_report.h"
+#include "ml/props/props_run.h"
+#include "ml/props/regression_metrics.h"
 #include "tiny_datasets.h"
 
 using namespace cw;

@@ -11,8 +11,8 @@
 #include "core/error.h"
 #include "dataset/image_set.h"
 #include "error_text.h"
-#include "ml/props_data.h"
-#include "ml/props_run.h"
+#include "ml/props/props_data.h"
+#include "ml/props/props_run.h"
 #include "ml/run_directory.h"
 #include "tiny_datasets.h"
 

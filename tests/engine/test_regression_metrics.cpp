@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
-#include "ml/regression_metrics.h"
+#include "ml/props/regression_metrics.h"
 
 using namespace cw::ml;
 

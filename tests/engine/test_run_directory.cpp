@@ -8,8 +8,9 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "ml/diffusion/run_listing.h"
+#include "ml/diffusion/training_config.h"
 #include "ml/run_directory.h"
-#include "ml/training_config.h"
 
 namespace fs = std::filesystem;
 using namespace cw::ml;
@@ -131,10 +132,10 @@ private Q_SLOTS:
     void listRunsOfWorkspace() {
         QTemporaryDir dir;
         const std::string ws = dir.path().toStdString();
-        TrainingConfig config;
+        DiffusionTrainingConfig config;
         config.dataDir = "/data/ecd-64";
         config.steps = 500;
-        touch(runConfigPath(ws + "/b-good"), trainingConfigToJson(config));
+        touch(runConfigPath(ws + "/b-good"), diffusionTrainingConfigToJson(config));
         RunStatus status;
         status.state = RunState::Running;
         status.step = 120;

@@ -6,6 +6,7 @@
 #include <complex>
 #include <numbers>
 #include <random>
+#include <stop_token>
 
 #include "core/error.h"
 #include "core/npy.h"
@@ -182,8 +183,9 @@ private Q_SLOTS:
         const std::vector<double> row = cw::spectralImageFeatures(slice(kSlices[1]));
         for (std::size_t i = 0; i < row.size(); ++i) QCOMPARE(f(1, Eigen::Index(i)), row[i]);
 
-        std::atomic<bool> cancel{true};
-        QVERIFY(spectral->extract(images, nullptr, &cancel).isZero());
+        std::stop_source cancel;
+        cancel.request_stop();
+        QVERIFY(spectral->extract(images, nullptr, cancel.get_token()).isZero());
 
         // Fixed to 2 channels: refuses 1-channel images.
         auto two = cw::makeSpectralExtractor(2);

@@ -83,8 +83,14 @@ Pick pickOf(const cw::CrystalView& view, int atom) {
 
 class TestCrystalView : public QObject {
     Q_OBJECT
+public:
+    /// Before the QApplication exists, as in the application.
+    static void initMain() { QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat()); }
+
 private Q_SLOTS:
     void initTestCase() {
+        // MainWindow remembers recent files in QSettings: keep them out of the user's own.
+        QStandardPaths::setTestModeEnabled(true);
         if (QGuiApplication::platformName() != "xcb")
             QSKIP("GL tests need an X server (run under xvfb-run); platform is not xcb");
     }
@@ -575,13 +581,5 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char** argv) {
-    // Before the QApplication exists, as in the application.
-    QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
-    QApplication app(argc, argv);
-    // MainWindow remembers recent files in QSettings: keep them out of the user's own.
-    QStandardPaths::setTestModeEnabled(true);
-    TestCrystalView test;
-    return QTest::qExec(&test, argc, argv);
-}
+QTEST_MAIN(TestCrystalView)
 #include "test_crystal_view.moc"

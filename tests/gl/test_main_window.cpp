@@ -12,8 +12,8 @@
 #include "core/parallel.h"
 #include "jobs/job_threads.h"
 #include "main_window.h"
+#include "models/collection_model.h"
 #include "panels/collection_browser.h"
-#include "panels/collection_model.h"
 #include "panels/crystens_panel.h"
 #include "panels/log_panel.h"
 #include "panels/slice_panel.h"
@@ -27,6 +27,14 @@ const QString kCollections = QStringLiteral(CW_TEST_DATA_DIR "/collections");
 
 class TestMainWindow : public QObject {
     Q_OBJECT
+public:
+    /// Before the QApplication exists, as in the application.
+    static void initMain() {
+        QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
+        QApplication::setOrganizationName("CrystalWorkbenchTest");
+        QApplication::setApplicationName("test_main_window");
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         if (QGuiApplication::platformName() != "xcb")
@@ -183,12 +191,5 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char** argv) {
-    QSurfaceFormat::setDefaultFormat(cw::VtkBridge::defaultFormat());
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName("CrystalWorkbenchTest");
-    QApplication::setApplicationName("test_main_window");
-    TestMainWindow test;
-    return QTest::qExec(&test, argc, argv);
-}
+QTEST_MAIN(TestMainWindow)
 #include "test_main_window.moc"

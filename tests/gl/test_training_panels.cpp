@@ -14,11 +14,11 @@
 #include <QtTest>
 #include <filesystem>
 
+#include "charts/loss_chart.h"
 #include "controllers/training_controller.h"
 #include "jobs/training_worker.h"
 #include "main_window.h"
 #include "ml/run_directory.h"
-#include "panels/loss_chart.h"
 #include "panels/runs_panel.h"
 #include "panels/samples_panel.h"
 #include "tiny_training.h"

@@ -2,11 +2,12 @@
 // the prediction targets and min-SNR weights, the loss against a recomputation from the same
 // random draws, and the DDPM / DDIM samplers (shapes, ranges, seeding, guidance, cancellation).
 #include <QtTest>
+#include <stop_token>
 
 #include <cmath>
 
 #include "core/error.h"
-#include "ml/diffusion.h"
+#include "ml/diffusion/diffusion.h"
 
 using namespace cw::ml;
 
@@ -355,7 +356,13 @@ private Q_SLOTS:
             SamplerOptions o = ddim(10, 0.0, 0);
             o.kind = kind;
             int calls = 0;
-            const auto x = diffusion.sample(model, 1, o, {}, [&](int, int) { return ++calls < 3; });
+            std::stop_source stop;  // requested at the third step's report
+            const auto x = diffusion.sample(
+                model, 1, o, {},
+                [&](int, int) {
+                    if (++calls == 3) stop.request_stop();
+                },
+                {}, stop.get_token());
             QVERIFY(!x.defined());
             QCOMPARE(calls, 3);
         }

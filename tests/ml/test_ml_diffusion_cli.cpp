@@ -14,8 +14,8 @@
 #include "cli_runner.h"
 #include "core/atomic_file.h"
 #include "core/npy.h"
+#include "ml/diffusion/training_config.h"
 #include "ml/run_directory.h"
-#include "ml/training_config.h"
 #include "tiny_datasets.h"
 
 namespace fs = std::filesystem;
@@ -85,8 +85,8 @@ private Q_SLOTS:
         QCOMPARE(cw::ml::checkpointSteps(runDir), (std::vector<std::int64_t>{4, 8}));
         QVERIFY(fs::exists(cw::ml::runSampleGridPath(runDir, 8)));
         // The stored config is the one the flags asked for, so the run can be replayed.
-        const cw::ml::TrainingConfig stored =
-            cw::ml::trainingConfigFromJson(cw::readFileToString(cw::ml::runConfigPath(runDir)));
+        const cw::ml::DiffusionTrainingConfig stored = cw::ml::diffusionTrainingConfigFromJson(
+            cw::readFileToString(cw::ml::runConfigPath(runDir)));
         QCOMPARE(stored.model.baseChannels, 8);
         QCOMPARE(stored.model.inChannels, 1);
         QCOMPARE(stored.diffusion.timesteps, 50);
@@ -124,7 +124,7 @@ private Q_SLOTS:
                                     "--condition", "space_group"} +
                         flags);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        const cw::ml::TrainingConfig stored = cw::ml::trainingConfigFromJson(
+        const cw::ml::DiffusionTrainingConfig stored = cw::ml::diffusionTrainingConfigFromJson(
             cw::readFileToString(cw::ml::runConfigPath(run.toStdString())));
         QCOMPARE(stored.model.inChannels, 4);
         QCOMPARE(stored.model.classes, 230);

@@ -1,28 +1,29 @@
-// Learned feature extractors and evaluation during training (engine/ml/learned_features.h,
+// Learned feature extractors and evaluation during training (engine/ml/features/learned_features.h,
 // encoder_training.h, trainer.h): a TorchScript module built by the test gives the features it
 // computes by hand (1-channel images repeated to 3, tuple and list outputs, batching, progress
 // and cancellation), bad files are named errors; the domain autoencoder trained on a tiny real
 // ECD data set lowers its loss, writes its files and gives deterministic features of its
 // latent dimension; a diffusion run writes eval.csv rows with sane values at each sample grid,
 // truncates them on resume, and goes on when the evaluation fails.
+#include <torch/script.h>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <torch/script.h>
+#include <stop_token>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "dataset/image_set.h"
-#include "ml/encoder_training.h"
-#include "ml/eval_log.h"
-#include "ml/learned_features.h"
-#include "ml/trainer.h"
-#include "ml/training_config.h"
-#include "cli_runner.h"
+#include "ml/diffusion/eval_log.h"
+#include "ml/diffusion/trainer.h"
+#include "ml/diffusion/training_config.h"
+#include "ml/features/encoder_training.h"
+#include "ml/features/learned_features.h"
 #include "tiny_training.h"
 
 namespace fs = std::filesystem;
@@ -119,15 +120,15 @@ void compareWithHand(const Eigen::MatrixXd& features, const EvalImages& images) 
 // Records feature progress and cancels after the first batch when asked.
 class Progress final : public ProgressSink {
 public:
-    explicit Progress(std::atomic<bool>* cancelAfterFirst = nullptr) : m_cancel(cancelAfterFirst) {}
+    explicit Progress(std::stop_source* cancelAfterFirst = nullptr) : m_cancel(cancelAfterFirst) {}
     void report(const ProgressEvent& event) override {
         events.push_back(event);
-        if (m_cancel) *m_cancel = true;
+        if (m_cancel) m_cancel->request_stop();
     }
     std::vector<ProgressEvent> events;
 
 private:
-    std::atomic<bool>* m_cancel;
+    std::stop_source* m_cancel;
 };
 
 // The first `n` items of a data set in [0, 1], as evaluation images.
@@ -236,9 +237,9 @@ private Q_SLOTS:
     void cancellingLeavesTheRestZero() {
         auto extractor = ml::openLearnedExtractor(scriptSpec(saveModule(dir(), "cancel.pt", kMeanMax)), "cpu", 1);
         const EvalImages images = knownImages(40, 3, 5, 5);
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         Progress progress(&cancel);
-        const Eigen::MatrixXd features = extractor->extract(images, &progress, &cancel);
+        const Eigen::MatrixXd features = extractor->extract(images, &progress, cancel.get_token());
         QCOMPARE(features.rows(), Eigen::Index{40});
         QCOMPARE(progress.events.size(), std::size_t{1});
         const std::int64_t done = progress.events[0].step;
@@ -347,8 +348,10 @@ private Q_SLOTS:
         config.imageSize = 48;
         QVERIFY_THROWS_EXCEPTION(ConfigError, ml::trainEncoder(config, dir() + "/enc48", null));
         config.imageSize = 32;
-        std::atomic<bool> cancel{true};
-        const ml::EncoderTrainingResult r = ml::trainEncoder(config, dir() + "/enc-cancelled", null, &cancel);
+        std::stop_source cancel;
+        cancel.request_stop();
+        const ml::EncoderTrainingResult r =
+            ml::trainEncoder(config, dir() + "/enc-cancelled", null, cancel.get_token());
         QVERIFY(r.cancelled);
         QCOMPARE(r.stepsDone, std::int64_t{0});
         QVERIFY(!fs::exists(ml::encoderConfigPath(dir() + "/enc-cancelled")));
@@ -383,17 +386,18 @@ private Q_SLOTS:
     }
 
     void evaluateSamplesIsAConfigKey() {
-        ml::TrainingConfig c;
+        ml::DiffusionTrainingConfig c;
         QVERIFY(c.evaluateSamples);
-        c = ml::trainingConfigFromJson(R"({"evaluate_samples": false})", c, "test");
+        c = ml::diffusionTrainingConfigFromJson(R"({"evaluate_samples": false})", c, "test");
         QVERIFY(!c.evaluateSamples);
-        const ml::TrainingConfig back = ml::trainingConfigFromJson(ml::trainingConfigToJson(c));
+        const ml::DiffusionTrainingConfig back =
+            ml::diffusionTrainingConfigFromJson(ml::diffusionTrainingConfigToJson(c));
         QVERIFY(!back.evaluateSamples);
     }
 
     void trainingWritesEvalRowsAtEachGrid() {
         const std::string run = dir() + "/diffusion";
-        ml::TrainingConfig config = test::tinyTrainingConfig(m_data);
+        ml::DiffusionTrainingConfig config = test::tinyTrainingConfig(m_data);
         config.steps = 6;
         config.checkpointEvery = 3;
         ml::TrainingControl control;
@@ -455,7 +459,7 @@ private Q_SLOTS:
 
     void switchedOffWritesNoEvalLog() {
         const std::string run = dir() + "/no-eval";
-        ml::TrainingConfig config = test::tinyTrainingConfig(m_data);
+        ml::DiffusionTrainingConfig config = test::tinyTrainingConfig(m_data);
         config.steps = 3;
         config.evaluateSamples = false;
         ml::TrainingControl control;

@@ -5,8 +5,8 @@
 // model loads and reaches its recorded structural validity.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <stop_token>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -16,8 +16,8 @@
 #include "core/error.h"
 #include "core/npy.h"
 #include "dataset/encoding_builder.h"
-#include "ml/crystal_generation.h"
-#include "ml/training_config.h"
+#include "ml/diffusion/training_config.h"
+#include "ml/generation/crystal_generation.h"
 #include "test_paths.h"
 
 namespace fs = std::filesystem;
@@ -34,13 +34,13 @@ QString describe(const cw::test::CliResult& r) {
 /// Sets the cancel flag once the first batch is reported finished, as Ctrl-C would.
 class CancelAfterFirstBatch final : public cw::ProgressSink {
 public:
-    explicit CancelAfterFirstBatch(std::atomic<bool>& cancel) : m_cancel(cancel) {}
+    explicit CancelAfterFirstBatch(std::stop_source& cancel) : m_cancel(cancel) {}
     void report(const cw::ProgressEvent& e) override {
-        if (e.stage == "generate" && e.scalars.count("batches_done")) m_cancel = true;
+        if (e.stage == "generate" && e.scalars.count("batches_done")) m_cancel.request_stop();
     }
 
 private:
-    std::atomic<bool>& m_cancel;
+    std::stop_source& m_cancel;
 };
 
 std::vector<std::string> filesUnder(const fs::path& dir) {
@@ -87,17 +87,17 @@ private Q_SLOTS:
     }
 
     void shortRunDefaults() {
-        cw::ml::TrainingConfig c;
+        cw::ml::DiffusionTrainingConfig c;
         c.steps = 300;
         QVERIFY(cw::ml::resolveRunLengthDefaults(c).empty());
         QCOMPARE(c.warmupSteps, std::int64_t(15));
         QVERIFY(std::abs(c.emaDecay - (1 - 10.0 / 300)) < 1e-12);
-        cw::ml::TrainingConfig longRun;
+        cw::ml::DiffusionTrainingConfig longRun;
         longRun.steps = 100000;
         cw::ml::resolveRunLengthDefaults(longRun);
         QCOMPARE(longRun.warmupSteps, std::int64_t(500));
         QCOMPARE(longRun.emaDecay, 0.9999);
-        cw::ml::TrainingConfig set;
+        cw::ml::DiffusionTrainingConfig set;
         set.steps = 300;
         set.warmupSteps = 500;
         set.emaDecay = 0.9999;
@@ -151,9 +151,10 @@ private Q_SLOTS:
         request.dataset = "perov5";
         request.report.properties.sampleSize = 0;
         const std::string out = m_tmp.filePath("resumed").toStdString();
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         CancelAfterFirstBatch stopper(cancel);
-        const cw::ml::GenerationResult first = cw::ml::generateCrystals(request, out, stopper, &cancel);
+        const cw::ml::GenerationResult first =
+            cw::ml::generateCrystals(request, out, stopper, cancel.get_token());
         QVERIFY(first.cancelled);
         QVERIFY(fs::is_regular_file(fs::path(out) / "batches/batch-00000.json"));
         QVERIFY(!fs::exists(fs::path(out) / "batches/batch-00001.json"));

@@ -1,10 +1,11 @@
-// Property prediction end to end on CPU (engine/ml/props_model.h) with tiny real CrysTens data
-// sets built in the test: a residual CNN learns density from 400 MP structures better than the
+// Property prediction end to end on CPU (engine/ml/props/props_model.h) with tiny real CrysTens
+// data sets built in the test: a residual CNN learns density from 400 MP structures better than the
 // training mean, missing labels are masked, cancel leaves a resumable run, predictions of a run
 // repeat predictions.csv (from the data set and from the structures themselves), and bad
 // requests fail with clear errors.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <stop_token>
 
 #include <atomic>
 #include <cmath>
@@ -16,12 +17,12 @@
 #include "core/error.h"
 #include "core/problem_log.h"
 #include "io/structure_stream.h"
-#include "ml/props_model.h"
-#include "ml/props_network.h"
-#include "ml/props_run.h"
+#include "ml/props/props_model.h"
+#include "ml/props/props_network.h"
+#include "ml/props/props_run.h"
 #include "ml/run_directory.h"
-#include "test_paths.h"
 #include "props_test_helpers.h"
+#include "test_paths.h"
 #include "tiny_datasets.h"
 
 using namespace cw;
@@ -33,17 +34,18 @@ namespace {
 // Records epoch events; sets `cancel` once epoch `cancelAfter` is reported.
 class EpochWatch final : public ProgressSink {
 public:
-    EpochWatch(std::atomic<bool>* cancel = nullptr, int cancelAfter = 0) : m_cancel(cancel), m_after(cancelAfter) {}
+    EpochWatch(std::stop_source* cancel = nullptr, int cancelAfter = 0)
+        : m_cancel(cancel), m_after(cancelAfter) {}
     void report(const ProgressEvent& event) override {
         if (event.stage == "props_batch") batchLosses.push_back(event.scalars.at("loss"));
         if (event.stage != "props") return;
         valLosses.push_back(event.scalars.at("val_loss"));
-        if (m_cancel && event.step == m_after) *m_cancel = true;
+        if (m_cancel && event.step == m_after) m_cancel->request_stop();
     }
     std::vector<double> valLosses, batchLosses;
 
 private:
-    std::atomic<bool>* m_cancel;
+    std::stop_source* m_cancel;
     int m_after;
 };
 
@@ -118,9 +120,9 @@ private Q_SLOTS:
         c.learningRate = 3e-3;
         c.dropout = 0;
         const std::string run = path("density");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochWatch watch;
-        const PropsTrainingResult r = trainProps(c, run, false, cancel, watch);
+        const PropsTrainingResult r = trainProps(c, run, false, cancel.get_token(), watch);
         QVERIFY(r.finished);
         QCOMPARE(r.epochsDone, 20);
         QCOMPARE(watch.valLosses.size(), std::size_t{20});
@@ -142,9 +144,9 @@ private Q_SLOTS:
         PropsConfig c = tinyConfig(m_tiny, {"density", "band_gap"});
         c.transform = TargetTransform::SqrtStandardize;
         const std::string run = path("sqrt");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochWatch watch;
-        QVERIFY(trainProps(c, run, false, cancel, watch).finished);
+        QVERIFY(trainProps(c, run, false, cancel.get_token(), watch).finished);
 
         const test::SimpleTable table = test::readSimpleTable(m_tiny + "/properties.csv");
         std::map<std::string, double> density;
@@ -194,9 +196,11 @@ private Q_SLOTS:
         writeFileAtomically(data + "/properties.csv", text);
 
         const std::string run = path("holes-run");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochWatch watch;
-        QVERIFY(trainProps(tinyConfig(data, {"band_gap", "density"}), run, false, cancel, watch).finished);
+        QVERIFY(trainProps(tinyConfig(data, {"band_gap", "density"}), run, false,
+                           cancel.get_token(), watch)
+                    .finished);
         QVERIFY(!watch.batchLosses.empty());
         for (double loss : watch.batchLosses) QVERIFY(std::isfinite(loss));
         for (double loss : watch.valLosses) QVERIFY(std::isfinite(loss));
@@ -212,9 +216,10 @@ private Q_SLOTS:
         const std::string run = path("cancel");
         PropsConfig c = tinyConfig(m_tiny, {"density"});
         c.epochs = 3;
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochWatch stopAfterOne(&cancel, 1);
-        const PropsTrainingResult first = trainProps(c, run, false, cancel, stopAfterOne);
+        const PropsTrainingResult first =
+            trainProps(c, run, false, cancel.get_token(), stopAfterOne);
         QVERIFY(first.cancelled && !first.finished);
         QCOMPARE(first.epochsDone, 1);
         QCOMPARE(readRunStatus(run).state, RunState::Cancelled);
@@ -222,10 +227,11 @@ private Q_SLOTS:
         QVERIFY(fs::exists(runLatestCheckpointPath(run)));
         QVERIFY(!fs::exists(propsResultsPath(run)));
 
-        QVERIFY_THROWS_EXCEPTION(ConfigError, trainProps(c, run, false, cancel, stopAfterOne));  // not empty
-        cancel = false;
+        QVERIFY_THROWS_EXCEPTION(
+            ConfigError, trainProps(c, run, false, cancel.get_token(), stopAfterOne));  // not empty
+        cancel = std::stop_source();
         EpochWatch watch;
-        const PropsTrainingResult second = trainProps(c, run, true, cancel, watch);
+        const PropsTrainingResult second = trainProps(c, run, true, cancel.get_token(), watch);
         QVERIFY(second.finished);
         QCOMPARE(second.epochsDone, 3);
         QCOMPARE(watch.valLosses.size(), std::size_t{2});
@@ -242,9 +248,9 @@ private Q_SLOTS:
         c.patience = 2;
         c.learningRate = 0.05;  // large enough that the validation loss stops improving soon
         const std::string run = path("patience");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochWatch watch;
-        const PropsTrainingResult r = trainProps(c, run, false, cancel, watch);
+        const PropsTrainingResult r = trainProps(c, run, false, cancel.get_token(), watch);
         QVERIFY(r.finished);
         QVERIFY(r.stoppedEarly);
         QCOMPARE(r.epochsDone, r.bestEpoch + 2);
@@ -263,17 +269,17 @@ private Q_SLOTS:
         c.epochs = 3;
         c.emaDecay = 0.9;
         const std::string straight = path("ema");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochWatch whole;
-        const PropsTrainingResult r = trainProps(c, straight, false, cancel, whole);
+        const PropsTrainingResult r = trainProps(c, straight, false, cancel.get_token(), whole);
         QVERIFY(r.finished);
 
         const std::string interrupted = path("ema-resumed");
         EpochWatch stopAfterOne(&cancel, 1);
-        QVERIFY(trainProps(c, interrupted, false, cancel, stopAfterOne).cancelled);
-        cancel = false;
+        QVERIFY(trainProps(c, interrupted, false, cancel.get_token(), stopAfterOne).cancelled);
+        cancel = std::stop_source();
         EpochWatch rest;
-        QVERIFY(trainProps(c, interrupted, true, cancel, rest).finished);
+        QVERIFY(trainProps(c, interrupted, true, cancel.get_token(), rest).finished);
         QCOMPARE(rest.valLosses.size(), std::size_t{2});
         for (std::size_t e = 0; e < 2; ++e)
             QVERIFY(test::nearPrediction(rest.valLosses[e], whole.valLosses[e + 1]));
@@ -295,21 +301,21 @@ private Q_SLOTS:
         c.emaDecay = 0;
         const std::string plain = path("no-ema");
         NullProgressSink null;
-        QVERIFY(trainProps(c, plain, false, cancel, null).finished);
+        QVERIFY(trainProps(c, plain, false, cancel.get_token(), null).finished);
         std::size_t differing = 0;
         for (const auto& [key, value] : test::predictionsOf(plain)) differing += !test::nearPrediction(value, averaged.at(key));
         QVERIFY2(differing > averaged.size() / 2, qPrintable(QString::number(differing)));
     }
 
     void badRequestsFailClearly() {
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
         PropsConfig c = tinyConfig(m_tiny, {"formation_energy_per_atom"});
         c.transform = TargetTransform::Sqrt;
         const std::string run = path("negative");
         QString message;
         try {
-            trainProps(c, run, false, cancel, null);
+            trainProps(c, run, false, cancel.get_token(), null);
         } catch (const ValueError& e) {
             message = e.what();
         }
@@ -319,7 +325,7 @@ private Q_SLOTS:
         c = tinyConfig(m_tiny, {"bandgap"});
         message.clear();
         try {
-            trainProps(c, path("unknown"), false, cancel, null);
+            trainProps(c, path("unknown"), false, cancel.get_token(), null);
         } catch (const ConfigError& e) {
             message = e.what();
         }

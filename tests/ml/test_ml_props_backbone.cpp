@@ -1,13 +1,14 @@
-// Property prediction with a user-supplied TorchScript backbone (engine/ml/props_network.h) on
-// the tiny real CrysTens data set: small modules are written by the test itself (one taking 3
+// Property prediction with a user-supplied TorchScript backbone (engine/ml/props/props_network.h)
+// on the tiny real CrysTens data set: small modules are written by the test itself (one taking 3
 // channels and returning N×F×1×1, so a learned 4→3 adapter goes in front of it; one taking the 4
 // CrysTens channels and returning a tuple). Frozen, the module's weights stay those of the file
 // while the adapter and the head train; fine-tuned, they change too; the run predicts from its
 // own copy of the file with the numbers of predictions.csv and resumes from it; bad files fail
 // clearly.
+#include <torch/script.h>
 #include <QTemporaryDir>
 #include <QtTest>
-#include <torch/script.h>
+#include <stop_token>
 
 #include <atomic>
 #include <cmath>
@@ -17,9 +18,9 @@
 
 #include "core/error.h"
 #include "core/progress.h"
-#include "ml/props_model.h"
-#include "ml/props_network.h"
-#include "ml/props_run.h"
+#include "ml/props/props_model.h"
+#include "ml/props/props_network.h"
+#include "ml/props/props_run.h"
 #include "ml/run_directory.h"
 #include "props_test_helpers.h"
 #include "tiny_datasets.h"
@@ -112,9 +113,10 @@ private Q_SLOTS:
 
     void frozenBackboneKeepsItsWeights() {
         const std::string run = path("frozen");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
-        QVERIFY(trainProps(tinyConfig(m_data, m_three, true), run, false, cancel, null).finished);
+        QVERIFY(trainProps(tinyConfig(m_data, m_three, true), run, false, cancel.get_token(), null)
+                    .finished);
         QVERIFY(fs::is_regular_file(propsBackbonePath(run)));
 
         torch::jit::Module original = torch::jit::load(m_three);
@@ -140,9 +142,10 @@ private Q_SLOTS:
 
     void fineTuningChangesTheBackbone() {
         const std::string run = path("tuned");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
-        QVERIFY(trainProps(tinyConfig(m_data, m_four, false), run, false, cancel, null).finished);
+        QVERIFY(trainProps(tinyConfig(m_data, m_four, false), run, false, cancel.get_token(), null)
+                    .finished);
         torch::jit::Module original = torch::jit::load(m_four);
         const Weights w = weightsOf(run);
         QVERIFY(!w.trained.count("adapter.weight"));  // the module takes 4 channels
@@ -155,9 +158,11 @@ private Q_SLOTS:
         const std::string original = path("moved.pt");
         writeThreeChannelModule(original);
         const std::string run = path("copy");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
-        QVERIFY(trainProps(tinyConfig(m_data, original, false), run, false, cancel, null).finished);
+        QVERIFY(
+            trainProps(tinyConfig(m_data, original, false), run, false, cancel.get_token(), null)
+                .finished);
         fs::remove(original);
 
         std::map<std::string, double> expected;
@@ -178,35 +183,39 @@ private Q_SLOTS:
         const std::string original = path("resumed.pt");
         writeThreeChannelModule(original);
         const std::string run = path("resume");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         test::CancelAfterEpoch stop(cancel, 1);
-        const PropsTrainingResult first = trainProps(tinyConfig(m_data, original, true), run, false, cancel, stop);
+        const PropsTrainingResult first =
+            trainProps(tinyConfig(m_data, original, true), run, false, cancel.get_token(), stop);
         QVERIFY(first.cancelled);
         QCOMPARE(first.epochsDone, 1);
         fs::remove(original);
-        cancel = false;
+        cancel = std::stop_source();
         NullProgressSink null;
-        const PropsTrainingResult second = trainProps(tinyConfig(m_data, original, true), run, true, cancel, null);
+        const PropsTrainingResult second =
+            trainProps(tinyConfig(m_data, original, true), run, true, cancel.get_token(), null);
         QVERIFY(second.finished);
         QCOMPARE(second.epochsDone, 3);
     }
 
     void badModulesFailClearly() {
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
         const std::string notScript = path("not-a-module.pt");
         std::ofstream(notScript) << "weights";
         QString message;
         try {
-            trainProps(tinyConfig(m_data, notScript, true), path("bad"), false, cancel, null);
+            trainProps(tinyConfig(m_data, notScript, true), path("bad"), false, cancel.get_token(),
+                       null);
         } catch (const FormatError& e) {
             message = e.what();
         }
         QVERIFY2(message.contains("not-a-module.pt") && message.contains("TorchScript"), qPrintable(message));
         QCOMPARE(readRunStatus(path("bad")).state, RunState::Failed);
 
-        QVERIFY_THROWS_EXCEPTION(IoError, trainProps(tinyConfig(m_data, path("absent.pt"), true), path("absent"),
-                                                     false, cancel, null));
+        QVERIFY_THROWS_EXCEPTION(
+            IoError, trainProps(tinyConfig(m_data, path("absent.pt"), true), path("absent"), false,
+                                cancel.get_token(), null));
     }
 
 private:

@@ -15,7 +15,7 @@
 #include <map>
 
 #include "cli_runner.h"
-#include "ml/props_run.h"
+#include "ml/props/props_run.h"
 #include "ml/run_directory.h"
 #include "tiny_datasets.h"
 

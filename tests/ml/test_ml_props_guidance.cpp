@@ -1,13 +1,14 @@
 // The guidance model (cwb props train --noisy-for) and classifier guidance in the sampler
-// (engine/ml/sampling.h) on CPU, with a tiny diffusion UNet trained in the test on the tiny real
-// CrysTens data set. A guide learns density from 400 MP materials (as CrysTens images of the
-// same shape) diffused with the run's schedule: its training loss falls well below the mean
+// (engine/ml/generation/sampling.h) on CPU, with a tiny diffusion UNet trained in the test on the
+// tiny real CrysTens data set. A guide learns density from 400 MP materials (as CrysTens images of
+// the same shape) diffused with the run's schedule: its training loss falls well below the mean
 // predictor's; a strong pull toward a high (low) density then gives samples the guide predicts
 // denser (lighter) than unguided ones from the same noise. Guidance with scale 0 leaves the
 // samples bitwise unchanged, a guide takes the run's data set by default and records the run's
 // forward process, and mismatched guides and requests fail with clear errors.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <stop_token>
 
 #include <atomic>
 #include <filesystem>
@@ -19,13 +20,13 @@
 #include "core/progress.h"
 #include "dataset/encoding_builder.h"
 #include "io/structure_stream.h"
-#include "test_paths.h"
-#include "ml/props_model.h"
-#include "ml/props_network.h"
-#include "ml/props_run.h"
-#include "ml/sampling.h"
-#include "ml/trainer.h"
+#include "ml/diffusion/trainer.h"
+#include "ml/generation/sampling.h"
+#include "ml/props/props_model.h"
+#include "ml/props/props_network.h"
+#include "ml/props/props_run.h"
 #include "props_test_helpers.h"
+#include "test_paths.h"
 #include "tiny_datasets.h"
 
 using namespace cw;
@@ -49,8 +50,8 @@ double mean(const std::vector<double>& v, std::size_t from, std::size_t to) {
 }
 
 // A UNet small enough to train and sample at 64 px on one thread in seconds.
-TrainingConfig tinyDiffusion(const std::string& data) {
-    TrainingConfig c;
+DiffusionTrainingConfig tinyDiffusion(const std::string& data) {
+    DiffusionTrainingConfig c;
     c.dataDir = data;
     c.split = "all";
     c.model.imageSize = 64;
@@ -117,8 +118,9 @@ private Q_SLOTS:
         QVERIFY(trainDiffusion(tinyDiffusion(m_data), m_diffusion, false, control, null).finished);
         // A guide of two epochs on the run's own data: enough for the plumbing checks.
         m_tinyGuide = path("tiny-guide");
-        std::atomic<bool> cancel{false};
-        QVERIFY(trainProps(guideConfig(m_diffusion), m_tinyGuide, false, cancel, null).finished);
+        std::stop_source cancel;
+        QVERIFY(trainProps(guideConfig(m_diffusion), m_tinyGuide, false, cancel.get_token(), null)
+                    .finished);
     }
 
     void guideRecordsTheRunsForwardProcess() {
@@ -146,9 +148,9 @@ private Q_SLOTS:
         c.batchSize = 32;
         c.learningRate = 2e-3;
         m_guide = path("guide");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         EpochLosses losses;
-        QVERIFY(trainProps(c, m_guide, false, cancel, losses).finished);
+        QVERIFY(trainProps(c, m_guide, false, cancel.get_token(), losses).finished);
         QCOMPARE(losses.trainLosses.size(), std::size_t{30});
         // In standardised units the training mean scores 1; noise hides the density at large t,
         // so the loss stays well above 0.
@@ -233,8 +235,8 @@ private Q_SLOTS:
         PropsConfig c = guideConfig("");
         c.dataDir = m_data;
         c.epochs = 1;
-        std::atomic<bool> cancel{false};
-        QVERIFY(trainProps(c, clean, false, cancel, null).finished);
+        std::stop_source cancel;
+        QVERIFY(trainProps(c, clean, false, cancel.get_token(), null).finished);
         r = sampleRequest();
         r.guideRun = clean;
         r.guideTargets = {{"density", 5.0}};
@@ -248,13 +250,14 @@ private Q_SLOTS:
         wrongData.dataDir = xtal;
         QString message;
         try {
-            trainProps(wrongData, path("wrong-data"), false, cancel, null);
+            trainProps(wrongData, path("wrong-data"), false, cancel.get_token(), null);
         } catch (const ConfigError& e) {
             message = e.what();
         }
         QVERIFY2(message.contains("xtal2png") && message.contains("crystens"), qPrintable(message));
-        QVERIFY_THROWS_EXCEPTION(ConfigError, trainProps(guideConfig(path("no-run")), path("no-run-guide"), false,
-                                                         cancel, null));
+        QVERIFY_THROWS_EXCEPTION(
+            ConfigError, trainProps(guideConfig(path("no-run")), path("no-run-guide"), false,
+                                    cancel.get_token(), null));
 
         QVERIFY_THROWS_EXCEPTION(ConfigError, parseGuideTargets("density"));
         QVERIFY_THROWS_EXCEPTION(ConfigError, parseGuideTargets("density=high"));

@@ -1,4 +1,4 @@
-// The site-attention property model (--model sites, engine/ml/props_sites.h) on real CrysTens
+// The site-attention property model (--model sites, engine/ml/props/props_sites.h) on real CrysTens
 // items of the 12 MP structures of tests/data: its prediction does not change when the sites
 // are renumbered (rows and columns permuted together, padding moved between them), when
 // everything the model must not read (padding, the unused corner, the diagonal) is noise, or
@@ -7,6 +7,7 @@
 // interrupted and resumed run equals an uninterrupted one; configs accept and refuse it clearly.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <stop_token>
 
 #include <atomic>
 #include <cmath>
@@ -16,10 +17,10 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "dataset/image_set.h"
-#include "ml/props_config.h"
-#include "ml/props_model.h"
-#include "ml/props_network.h"
-#include "ml/props_run.h"
+#include "ml/props/props_config.h"
+#include "ml/props/props_model.h"
+#include "ml/props/props_network.h"
+#include "ml/props/props_run.h"
 #include "ml/run_directory.h"
 #include "props_test_helpers.h"
 #include "test_paths.h"
@@ -189,17 +190,19 @@ private Q_SLOTS:
     }
 
     void refusesDataOtherThanNormalisedCrysTens() {
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
         const std::string xtal = path("xtal2png");
         test::buildTinyEncoding(xtal, DatasetEncoding::Xtal2Png);
-        QVERIFY_THROWS_EXCEPTION(ConfigError, trainProps(sitesConfig(xtal, {"density"}),
-                                                         path("x-run"), false, cancel, null));
+        QVERIFY_THROWS_EXCEPTION(ConfigError,
+                                 trainProps(sitesConfig(xtal, {"density"}), path("x-run"), false,
+                                            cancel.get_token(), null));
         const std::string raw = path("raw");
         test::buildTinyEncoding(raw, DatasetEncoding::CrysTens, true);
         QString message;
         try {
-            trainProps(sitesConfig(raw, {"density"}), path("raw-run"), false, cancel, null);
+            trainProps(sitesConfig(raw, {"density"}), path("raw-run"), false, cancel.get_token(),
+                       null);
         } catch (const ConfigError& e) {
             message = e.what();
         }
@@ -216,9 +219,9 @@ private Q_SLOTS:
         c.learningRate = 3e-3;
         c.dropout = 0;
         const std::string run = path("fit");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
-        QVERIFY(trainProps(c, run, false, cancel, null).finished);
+        QVERIFY(trainProps(c, run, false, cancel.get_token(), null).finished);
         const PropsResults results = readPropsResults(run);
         for (const PropsTargetMetrics& t : results.splits.at("all")) {
             qInfo("sites, 12 tiny materials: %s MAE %.3f, mean predictor %.3f", t.target.c_str(),
@@ -236,9 +239,9 @@ private Q_SLOTS:
         c.batchSize = 16;
         c.learningRate = 2e-3;
         const std::string run = path("mp400-run");
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
-        QVERIFY(trainProps(c, run, false, cancel, null).finished);
+        QVERIFY(trainProps(c, run, false, cancel.get_token(), null).finished);
         const PropsResults results = readPropsResults(run);
         for (const PropsTargetMetrics& t : results.splits.at("test")) {
             qInfo("sites, 400 MP: %s test MAE %.3f, train-mean MAE %.3f, R2 %.3f (N %zu)",
@@ -255,16 +258,16 @@ private Q_SLOTS:
     void resumedRunEqualsUninterruptedRun() {
         PropsConfig c = sitesConfig(m_tiny, {"density", "band_gap"});
         c.dropout = 0.2;
-        std::atomic<bool> cancel{false};
+        std::stop_source cancel;
         NullProgressSink null;
         const std::string whole = path("whole"), parts = path("parts");
-        QVERIFY(trainProps(c, whole, false, cancel, null).finished);
+        QVERIFY(trainProps(c, whole, false, cancel.get_token(), null).finished);
         test::CancelAfterEpoch stop(cancel, 1);
-        const PropsTrainingResult first = trainProps(c, parts, false, cancel, stop);
+        const PropsTrainingResult first = trainProps(c, parts, false, cancel.get_token(), stop);
         QVERIFY(first.cancelled);
         QCOMPARE(first.epochsDone, 1);
-        cancel = false;
-        const PropsTrainingResult second = trainProps(c, parts, true, cancel, null);
+        cancel = std::stop_source();
+        const PropsTrainingResult second = trainProps(c, parts, true, cancel.get_token(), null);
         QVERIFY(second.finished);
         QCOMPARE(second.epochsDone, 3);
         const auto a = test::predictionsOf(whole), b = test::predictionsOf(parts);

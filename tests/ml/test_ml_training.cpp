@@ -1,7 +1,7 @@
 // Diffusion training end to end on CPU with a tiny UNet and a tiny real ECD data set built in the
-// test (engine/ml/trainer.h, sampling.h): the loss falls, a cancelled and resumed run ends with
-// the same weights as an uninterrupted one (bitwise), sampling writes arrays of the right shape
-// and range, and bad requests fail with clear errors.
+// test (engine/ml/diffusion/trainer.h, sampling.h): the loss falls, a cancelled and resumed run
+// ends with the same weights as an uninterrupted one (bitwise), sampling writes arrays of the right
+// shape and range, and bad requests fail with clear errors.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -11,10 +11,10 @@
 #include "core/error.h"
 #include "core/npy.h"
 #include "dataset/ecd_builder.h"
-#include "ml/checkpoint.h"
+#include "ml/diffusion/checkpoint.h"
+#include "ml/diffusion/trainer.h"
+#include "ml/generation/sampling.h"
 #include "ml/run_directory.h"
-#include "ml/sampling.h"
-#include "ml/trainer.h"
 
 namespace fs = std::filesystem;
 
@@ -29,7 +29,8 @@ public:
         : m_control(control), m_atStep(atStep), m_pause(pause) {}
     void report(const cw::ProgressEvent& event) override {
         if (event.stage == "train") losses.push_back(event.scalars.at("loss"));
-        if (m_atStep > 0 && event.step == m_atStep) (m_pause ? m_control.pause : m_control.cancel) = true;
+        if (m_atStep > 0 && event.step == m_atStep)
+            (m_pause ? m_control.pause : m_control.cancel).request_stop();
     }
     std::vector<double> losses;
 
@@ -39,8 +40,8 @@ private:
     bool m_pause;
 };
 
-cw::ml::TrainingConfig tinyConfig(const std::string& dataDir) {
-    cw::ml::TrainingConfig c;
+cw::ml::DiffusionTrainingConfig tinyConfig(const std::string& dataDir) {
+    cw::ml::DiffusionTrainingConfig c;
     c.dataDir = dataDir;
     c.split = "all";
     c.model.imageSize = 32;
@@ -98,7 +99,7 @@ private Q_SLOTS:
     }
 
     void lossFallsByAThird() {
-        cw::ml::TrainingConfig c = tinyConfig(m_data);
+        cw::ml::DiffusionTrainingConfig c = tinyConfig(m_data);
         c.steps = 120;
         c.checkpointEvery = 1000;
         const std::string run = m_tmp.path().toStdString() + "/loss";
@@ -127,7 +128,7 @@ private Q_SLOTS:
     }
 
     void cancelledAndResumedEqualsUninterrupted() {
-        const cw::ml::TrainingConfig c = tinyConfig(m_data);
+        const cw::ml::DiffusionTrainingConfig c = tinyConfig(m_data);
         const std::string straight = m_tmp.path().toStdString() + "/straight";
         const std::string resumed = m_tmp.path().toStdString() + "/resumed";
         {
@@ -148,7 +149,7 @@ private Q_SLOTS:
         {
             cw::ml::TrainingControl control;
             StopAt sink(control, 0, false);
-            cw::ml::TrainingConfig request;
+            cw::ml::DiffusionTrainingConfig request;
             request.steps = 1;  // keep the stored steps
             request.device = "cpu";
             request.threads = 1;
@@ -177,7 +178,7 @@ private Q_SLOTS:
     }
 
     void pauseLeavesAResumableRun() {
-        cw::ml::TrainingConfig c = tinyConfig(m_data);
+        cw::ml::DiffusionTrainingConfig c = tinyConfig(m_data);
         const std::string run = m_tmp.path().toStdString() + "/paused";
         cw::ml::TrainingControl control;
         StopAt sink(control, 3, true);

@@ -4,7 +4,7 @@
 #include <QtTest>
 
 #include "core/error.h"
-#include "ml/unet.h"
+#include "ml/diffusion/unet.h"
 
 using namespace cw::ml;
 

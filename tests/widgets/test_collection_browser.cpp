@@ -9,8 +9,8 @@
 #include <algorithm>
 
 #include "io/structure_stream.h"
+#include "models/collection_model.h"
 #include "panels/collection_browser.h"
-#include "panels/collection_model.h"
 #include "panels/log_panel.h"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "panels/crystal_report_model.h"
+#include "models/crystal_report_model.h"
 #include "panels/crystals_panel.h"
 #include "test_paths.h"
 

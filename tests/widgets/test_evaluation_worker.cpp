@@ -11,8 +11,8 @@
 #include <memory>
 
 #include "core/atomic_file.h"
+#include "dialogs/evaluate_dialog.h"
 #include "jobs/evaluation_worker.h"
-#include "panels/evaluate_dialog.h"
 #include "tiny_evaluation.h"
 
 using cw::EvaluationDataPtr;
@@ -185,7 +185,7 @@ private Q_SLOTS:
         QCOMPARE(request.generatedImages.maxImages, std::size_t{0});
         QVERIFY(request.spectralFeatures);
         // The request runs as given: the train split of the data set against the stack.
-        const cw::EvaluationDataPtr data = cw::runEvaluation(request, nullptr, nullptr);
+        const cw::EvaluationDataPtr data = cw::runEvaluation(request, nullptr, {});
         QVERIFY(data);
         QVERIFY(data->result.realCount < m_thinnedCount);  // train only
         QCOMPARE(data->result.generatedCount, m_thinnedCount);

@@ -14,10 +14,10 @@
 #include "core/image.h"
 #include "core/npy.h"
 #include "ecd/slicer.h"
+#include "figures/figure_path.h"
+#include "figures/figure_writer.h"
 #include "known_structures.h"
 #include "panels/crystens_panel.h"
-#include "panels/figure_path.h"
-#include "panels/figure_writer.h"
 #include "panels/slice_panel.h"
 
 using cw::Pick;

@@ -15,8 +15,8 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "panels/gallery_figure.h"
-#include "panels/gallery_model.h"
+#include "figures/gallery_figure.h"
+#include "models/gallery_model.h"
 #include "panels/gallery_panel.h"
 #include "tiny_evaluation.h"
 

@@ -12,12 +12,12 @@
 
 #include "core/atomic_file.h"
 #include "dataset/encoding_builder.h"
+#include "dialogs/generate_dialog.h"
 #include "jobs/generation_worker.h"
+#include "ml/diffusion/trainer.h"
 #include "ml/run_directory.h"
-#include "ml/trainer.h"
-#include "panels/crystal_report_model.h"
+#include "models/crystal_report_model.h"
 #include "panels/crystals_panel.h"
-#include "panels/generate_dialog.h"
 #include "panels/runs_panel.h"
 #include "tiny_training.h"
 
@@ -50,7 +50,7 @@ private Q_SLOTS:
         cw::NullProgressSink null;
         QCOMPARE(cw::buildEncodingDataset(o, s, null).rows, std::size_t(3));  // one row is broken on purpose
 
-        cw::ml::TrainingConfig c = cw::test::tinyTrainingConfig(s.outDir);
+        cw::ml::DiffusionTrainingConfig c = cw::test::tinyTrainingConfig(s.outDir);
         c.diffusion.timesteps = 50;
         c.steps = 4;
         c.sampleEvery = 0;
@@ -63,7 +63,7 @@ private Q_SLOTS:
         // An ECD run: a checkpoint, but slices are not crystals.
         m_ecdRun = m_tmp.filePath("workspace/ecd");
         cw::writeFileAtomically(cw::ml::runConfigPath(m_ecdRun.toStdString()),
-                                cw::ml::trainingConfigToJson(c));
+                                cw::ml::diffusionTrainingConfigToJson(c));
         cw::writeFileAtomically(m_ecdRun.toStdString() + "/data.json", R"({"kind": "ecd"})");
         cw::writeFileAtomically(cw::ml::runLatestCheckpointPath(m_ecdRun.toStdString()), "x");
 #endif

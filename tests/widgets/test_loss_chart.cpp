@@ -1,4 +1,4 @@
-// The Loss panel (widgets/panels/loss_chart.h) on metrics.csv files written here: point counts
+// The Loss panel (widgets/charts/loss_chart.h) on metrics.csv files written here: point counts
 // per run (non-positive and NaN losses left off the log axis), smoothing as loss_smoothing.h
 // computes it, live re-reading of a growing file, a malformed file reported, and the PNG, SVG,
 // PDF and CSV exports.
@@ -14,11 +14,11 @@
 #include <QtTest>
 #include <cmath>
 
+#include "charts/chart_figure.h"
+#include "charts/loss_chart.h"
+#include "charts/loss_smoothing.h"
 #include "core/atomic_file.h"
 #include "ml/run_directory.h"
-#include "panels/chart_figure.h"
-#include "panels/loss_chart.h"
-#include "panels/loss_smoothing.h"
 
 using cw::ml::MetricRow;
 

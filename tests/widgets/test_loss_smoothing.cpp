@@ -1,10 +1,10 @@
-// TensorBoard-style loss smoothing (widgets/panels/loss_smoothing.h) against values worked out
+// TensorBoard-style loss smoothing (widgets/charts/loss_smoothing.h) against values worked out
 // by hand from last_i = w·last_{i−1} + (1 − w)·x_i, smoothed_i = last_i / (1 − w^n).
 #include <QtTest>
 #include <cmath>
 #include <limits>
 
-#include "panels/loss_smoothing.h"
+#include "charts/loss_smoothing.h"
 
 class TestLossSmoothing : public QObject {
     Q_OBJECT

@@ -13,11 +13,11 @@
 #include <QtTest>
 #include <cmath>
 
+#include "charts/count_histogram_chart.h"
+#include "charts/eval_steps_chart.h"
 #include "core/atomic_file.h"
 #include "metrics/wasserstein.h"
-#include "ml/eval_log.h"
-#include "panels/count_histogram_chart.h"
-#include "panels/eval_steps_chart.h"
+#include "ml/diffusion/eval_log.h"
 #include "panels/metrics_panel.h"
 #include "tiny_evaluation.h"
 

@@ -1,6 +1,6 @@
-// The New training run dialog (widgets/panels/new_run_dialog.h): the fields become a
-// TrainingConfig, and what is wrong (not a data set, a run that exists, a bad list or number,
-// a value validate() rejects) is shown inline and keeps the dialog open.
+// The New training run dialog (widgets/dialogs/new_run_dialog.h): the fields become a
+// DiffusionTrainingConfig, and what is wrong (not a data set, a run that exists, a bad list or
+// number, a value validate() rejects) is shown inline and keeps the dialog open.
 #include <QComboBox>
 #include <QLineEdit>
 #include <QSpinBox>
@@ -8,7 +8,7 @@
 #include <QtTest>
 
 #include "core/atomic_file.h"
-#include "panels/new_run_dialog.h"
+#include "dialogs/new_run_dialog.h"
 #include "tiny_datasets.h"
 
 class TestNewRunDialog : public QObject {
@@ -33,7 +33,7 @@ private Q_SLOTS:
         dialog.learningRateEdit()->setText("2e-4");
         dialog.deviceBox()->setCurrentText("cpu");
         QCOMPARE(dialog.check(), QString());
-        const cw::ml::TrainingConfig c = dialog.config();
+        const cw::ml::DiffusionTrainingConfig c = dialog.config();
         QCOMPARE(c.dataDir, m_dir.filePath("data").toStdString());
         QCOMPARE(c.model.imageSize, 32);
         QCOMPARE(c.model.baseChannels, 16);

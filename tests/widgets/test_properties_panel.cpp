@@ -28,22 +28,23 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <stop_token>
 
+#include "charts/error_histogram_chart.h"
+#include "charts/parity_chart.h"
+#include "charts/props_loss_chart.h"
 #include "core/atomic_file.h"
 #include "core/progress.h"
 #include "io/structure_stream.h"
 #include "jobs/props_worker.h"
-#include "ml/props_config.h"
-#include "ml/props_ensemble.h"
-#include "ml/props_run.h"
-#include "ml/regression_metrics.h"
+#include "ml/diffusion/training_config.h"
+#include "ml/props/props_config.h"
+#include "ml/props/props_ensemble.h"
+#include "ml/props/props_run.h"
+#include "ml/props/regression_metrics.h"
 #include "ml/run_directory.h"
-#include "ml/training_config.h"
-#include "panels/error_histogram_chart.h"
-#include "panels/parity_chart.h"
+#include "models/property_columns.h"
 #include "panels/properties_panel.h"
-#include "panels/property_columns.h"
-#include "panels/props_loss_chart.h"
 #include "panels/props_metrics_table.h"
 #include "panels/props_prediction_view.h"
 #include "panels/props_target_summary.h"
@@ -353,9 +354,10 @@ private Q_SLOTS:
 
     void refusesAFolderThatIsNoPropertyRun() {
         const QString diffusion = m_dir.filePath("diffusion-run");
-        TrainingConfig config;
+        DiffusionTrainingConfig config;
         config.dataDir = "/data/ecd";
-        writeFileAtomically(runConfigPath(diffusion.toStdString()), trainingConfigToJson(config));
+        writeFileAtomically(runConfigPath(diffusion.toStdString()),
+                            diffusionTrainingConfigToJson(config));
         PropertiesPanel panel;
         QVERIFY(panel.openRun(m_run));
         QSignalSpy errors(&panel, &PropertiesPanel::errorReported);
@@ -547,9 +549,9 @@ private Q_SLOTS:
         const std::string seed7 = m_dir.filePath("seed7").toStdString();
         PropsConfig second = propsConfigFromJson(readFileToString(runConfigPath(runDir.toStdString())), {}, "");
         second.seed = 7;
-        std::atomic<bool> noCancel{false};
+        std::stop_source noCancel;
         NullProgressSink quiet;
-        QVERIFY(trainProps(second, seed7, false, noCancel, quiet).finished);
+        QVERIFY(trainProps(second, seed7, false, noCancel.get_token(), quiet).finished);
         const std::vector<PropsPrediction> other = predictProps(seed7, {file}, options);
         const QString ensemble = m_dir.filePath("trained-ensemble");
         ensemblePropsRuns({runDir.toStdString(), seed7}, ensemble.toStdString());

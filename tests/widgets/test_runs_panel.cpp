@@ -11,8 +11,8 @@
 #include <filesystem>
 
 #include "core/atomic_file.h"
+#include "ml/diffusion/training_config.h"
 #include "ml/run_directory.h"
-#include "ml/training_config.h"
 #include "panels/runs_panel.h"
 
 using namespace cw::ml;
@@ -21,10 +21,11 @@ namespace {
 
 void makeRun(const QString& dir, RunState state, std::int64_t step, std::int64_t total,
              const std::string& dataDir, const std::string& updated = "2026-01-01T00:00:00Z") {
-    TrainingConfig config;
+    DiffusionTrainingConfig config;
     config.dataDir = dataDir;
     config.steps = total;
-    cw::writeFileAtomically(runConfigPath(dir.toStdString()), trainingConfigToJson(config));
+    cw::writeFileAtomically(runConfigPath(dir.toStdString()),
+                            diffusionTrainingConfigToJson(config));
     // Written by hand to set the time (writeRunStatus stamps "now").
     cw::writeFileAtomically(runStatusPath(dir.toStdString()),
                             "{\"state\": \"" + std::string(runStateName(state)) +

@@ -23,7 +23,7 @@ private Q_SLOTS:
     void withoutLibTorchSaysSo() {
         if (cw::TrainingWorker::available())
             QSKIP("this build has LibTorch (see trainInThreadThenCancel)");
-        cw::TrainingWorker worker(cw::ml::TrainingConfig{}, "/nonexistent/run", false);
+        cw::TrainingWorker worker(cw::ml::DiffusionTrainingConfig{}, "/nonexistent/run", false);
         QSignalSpy failed(&worker, &cw::TrainingWorker::failed);
         worker.run();
         QCOMPARE(failed.count(), 1);

@@ -15,7 +15,15 @@ constexpr std::size_t kBatchEntries = 500;
 constexpr qint64 kBatchIntervalMs = 100;  // ≤ 10 signals a second for slow (compressed) files
 }  // namespace
 
-void CollectionLoader::load(const QString& path, quint64 generation, std::stop_token stop) {
+CollectionLoader::CollectionLoader(QString path, quint64 generation, QObject* parent)
+    : Job(Pause::Unsupported, parent), m_path(std::move(path)), m_generation(generation) {
+    setObjectName("collection loader");
+}
+
+void CollectionLoader::execute() {
+    const QString& path = m_path;
+    const quint64 generation = m_generation;
+    const std::stop_token stop = cancelToken();
     ProblemLog problems;
     CollectionBatch batch;
     std::size_t problemsSent = 0;

@@ -1,17 +1,16 @@
 #pragma once
 // Reads a collection (an MP / Alexandria JSON file, a folder, a multi-block CIF…) off the GUI
-// thread: a worker QObject living on a QThread that streams forEachStructure and sends the
-// entries in batches by queued signals. Cancelled through a std::stop_token between entries.
+// thread: a Job (JobRunner runs it, latest wins) that streams forEachStructure and sends the
+// entries in batches by queued signals. Cancel stops between entries.
 
 #include <QMetaType>
-#include <QObject>
 #include <QString>
 #include <QStringList>
-#include <stop_token>
 #include <vector>
 
 #include "crystal/structure.h"
 #include "io/crystal_query.h"
+#include "jobs/job.h"
 
 namespace cw {
 
@@ -30,20 +29,25 @@ struct CollectionBatch {
     qint64 entriesRead = 0;  ///< entries read so far, bad ones included
 };
 
-class CollectionLoader : public QObject {
+/// Reads `path`; emits batchReady (at most every 100 ms or 500 entries), then exactly one
+/// finished. `generation` comes back with every signal, so the browser can drop a replaced
+/// load's last signals.
+class CollectionLoader : public Job {
     Q_OBJECT
 public:
-    using QObject::QObject;
-
-    /// Reads `path` (runs on the loader's thread; call it by a queued invocation). Emits
-    /// batchReady (at most every 100 ms or 500 entries), then exactly one finished. Never throws.
-    void load(const QString& path, quint64 generation, std::stop_token stop);
+    CollectionLoader(QString path, quint64 generation, QObject* parent = nullptr);
 
 Q_SIGNALS:
     void batchReady(quint64 generation, const cw::CollectionBatch& batch);
     /// `error` is empty unless the file as a whole failed (entries before the damage were sent).
     void finished(quint64 generation, qint64 delivered, qint64 problems, bool cancelled,
                   const QString& error);
+
+private:
+    void execute() override;
+
+    QString m_path;
+    quint64 m_generation;
 };
 
 }  // namespace cw

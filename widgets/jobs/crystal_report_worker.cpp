@@ -1,12 +1,9 @@
 #include "jobs/crystal_report_worker.h"
 
-#include <exception>
-
 #include "core/error.h"
 #include "crystal_eval/coverage.h"
 #include "crystal_eval/crystal_images.h"
 #include "io/structure_stream.h"
-#include "jobs/throttled_progress.h"
 
 namespace cw {
 namespace {
@@ -45,60 +42,54 @@ const Structure* CrystalReportData::trainingCrystal(const std::string& id) const
 }
 
 CrystalReportWorker::CrystalReportWorker(CrystalReportRequest request, QObject* parent)
-    : QObject(parent), m_request(std::move(request)) {
+    : Job(Pause::Unsupported, parent), m_request(std::move(request)) {
+    setObjectName("crystal report");
     qRegisterMetaType<std::shared_ptr<const cw::CrystalReportData>>();
 }
 
-void CrystalReportWorker::run() {
-    ThrottledProgressSink sink([this](const ProgressEvent& event) {
+void CrystalReportWorker::execute() {
+    ProgressSink& sink = throttledProgress([this](const ProgressEvent& event) {
         Q_EMIT progress(QString::fromStdString(event.stage), event.step, event.total);
     });
-    const std::stop_token stop = m_stop.get_token();
-    try {
-        auto data = std::make_shared<CrystalReportData>();
-        data->request = m_request;
-        Q_EMIT progress("reading", 0, 0);
-        // Generated images (a samples.npy, a cwb generate folder, an encoding data set) are
-        // decoded first; anything else is read as structures.
-        std::vector<GeneratedCrystal> crystals;
-        ProblemLog undecodable;
-        if (auto images = readCrystalImages(m_request.generated.toStdString(), {}, undecodable)) {
-            crystals = std::move(*images);
-            for (const Problem& p : undecodable.problems())
-                data->problems << QString::fromStdString(p.where + ": " + p.reason);
-        } else {
-            for (const Structure& s : readInput(m_request.generated, "generated", *data, stop))
-                crystals.push_back(toGeneratedCrystal(s));
-        }
-        data->reference = readInput(m_request.reference, "reference", *data, stop);
-        if (!m_request.training.isEmpty()) {
-            data->training = readInput(m_request.training, "training", *data, stop);
-        }
-        if (stop.stop_requested()) {
-            Q_EMIT cancelled();
-            return;
-        }
-        CrystalReportOptions options;
-        options.threads = m_request.threads;
-        if (m_request.dataset.isEmpty()) {
-            options.coverage.reset();
-        } else {
-            options.coverage = coverageCutoffsFor(m_request.dataset.toStdString());
-        }
-        data->report = evaluateGeneratedCrystals(crystals, data->reference, data->training,
-                                                 options, &sink, stop);
-        sink.flush();
-        if (data->report.cancelled) {
-            Q_EMIT cancelled();
-            return;
-        }
-        Q_EMIT finished(std::move(data));
-    } catch (const std::exception& e) {
-        sink.flush();
-        Q_EMIT failed(QString::fromUtf8(e.what()));
-    } catch (...) {
-        Q_EMIT failed("the crystal report stopped with an unknown error");
+    const std::stop_token stop = cancelToken();
+    auto data = std::make_shared<CrystalReportData>();
+    data->request = m_request;
+    Q_EMIT progress("reading", 0, 0);
+    // Generated images (a samples.npy, a cwb generate folder, an encoding data set) are
+    // decoded first; anything else is read as structures.
+    std::vector<GeneratedCrystal> crystals;
+    ProblemLog undecodable;
+    if (auto images = readCrystalImages(m_request.generated.toStdString(), {}, undecodable)) {
+        crystals = std::move(*images);
+        for (const Problem& p : undecodable.problems())
+            data->problems << QString::fromStdString(p.where + ": " + p.reason);
+    } else {
+        for (const Structure& s : readInput(m_request.generated, "generated", *data, stop))
+            crystals.push_back(toGeneratedCrystal(s));
     }
+    data->reference = readInput(m_request.reference, "reference", *data, stop);
+    if (!m_request.training.isEmpty()) {
+        data->training = readInput(m_request.training, "training", *data, stop);
+    }
+    if (stop.stop_requested()) {
+        Q_EMIT cancelled();
+        return;
+    }
+    CrystalReportOptions options;
+    options.threads = m_request.threads;
+    if (m_request.dataset.isEmpty()) {
+        options.coverage.reset();
+    } else {
+        options.coverage = coverageCutoffsFor(m_request.dataset.toStdString());
+    }
+    data->report =
+        evaluateGeneratedCrystals(crystals, data->reference, data->training, options, &sink, stop);
+    flushProgress();
+    if (data->report.cancelled) {
+        Q_EMIT cancelled();
+        return;
+    }
+    Q_EMIT finished(std::move(data));
 }
 
 }  // namespace cw

@@ -1,17 +1,16 @@
 #pragma once
-// Judges generated crystals off the GUI thread: a QObject moved to a QThread reads the
-// generated, reference and training sets and runs evaluateGeneratedCrystals on them, with
-// throttled queued progress and a thread-safe cancel (a std::stop_source).
+// Judges generated crystals off the GUI thread: a Job (JobRunner runs it) reads the generated,
+// reference and training sets and runs evaluateGeneratedCrystals on them, with throttled queued
+// progress. Emits exactly one of finished(), cancelled() and failed().
 
-#include <QObject>
 #include <QString>
 #include <memory>
 #include <optional>
-#include <stop_token>
 #include <vector>
 
 #include "crystal/structure.h"
 #include "crystal_eval/crystal_report.h"
+#include "jobs/job.h"
 
 namespace cw {
 
@@ -35,27 +34,20 @@ struct CrystalReportData {
     const Structure* trainingCrystal(const std::string& id) const;
 };
 
-class CrystalReportWorker : public QObject {
+class CrystalReportWorker : public Job {
     Q_OBJECT
 public:
     explicit CrystalReportWorker(CrystalReportRequest request, QObject* parent = nullptr);
-
-    /// Stops at the engine's next check (thread-safe); run() then emits cancelled().
-    void requestCancel() { m_stop.request_stop(); }
-
-public Q_SLOTS:
-    /// Reads and judges; emits exactly one of finished(), cancelled() and failed(). Never throws.
-    void run();
 
 Q_SIGNALS:
     void progress(const QString& stage, qint64 done, qint64 total);
     void finished(std::shared_ptr<const cw::CrystalReportData> data);
     void cancelled();
-    void failed(const QString& message);
 
 private:
+    void execute() override;
+
     CrystalReportRequest m_request;
-    std::stop_source m_stop;
 };
 
 }  // namespace cw

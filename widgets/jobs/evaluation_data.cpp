@@ -11,19 +11,18 @@
 namespace cw {
 
 EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* progress,
-                                const std::atomic<bool>* cancel) {
+                                std::stop_token stop) {
     auto data = std::make_shared<EvaluationData>();
     data->request = request;
     auto report = [&](std::int64_t step) {
         if (progress) progress->report(ProgressEvent{"read", step, 2, {}});
     };
-    auto cancelled = [&] { return cancel && cancel->load(); };
 
     ProblemLog problems;
     report(0);
     auto generated = std::make_shared<EvalImages>(
         readEvalImages(request.generatedPath.toStdString(), request.generatedImages, problems));
-    if (cancelled()) return nullptr;
+    if (stop.stop_requested()) return nullptr;
     report(1);
     // The real slices are resampled to the generated size (a model trained at 64² samples
     // 64² images from a 256² data set), by the same rule as `cwb eval`.
@@ -37,7 +36,7 @@ EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* 
     auto real = std::make_shared<EvalImages>(
         readEvalImages(request.realPath.toStdString(), realOptions, problems));
     data->request.realImages = realOptions;
-    if (cancelled()) return nullptr;
+    if (stop.stop_requested()) return nullptr;
     report(2);
     for (const Problem& p : problems.problems())
         data->problems << QString::fromStdString(p.where + ": " + p.reason);
@@ -56,8 +55,8 @@ EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* 
     std::unique_ptr<FeatureExtractor> extractor;
     if (request.spectralFeatures) extractor = makeSpectralExtractor();
     data->result = evaluateGenerated(*real, *generated, data->request.evaluation, extractor.get(),
-                                     progress, cancel);
-    if (data->result.cancelled || cancelled()) return nullptr;
+                                     progress, stop);
+    if (data->result.cancelled || stop.stop_requested()) return nullptr;
     data->real = std::move(real);
     data->generated = std::move(generated);
     return data;

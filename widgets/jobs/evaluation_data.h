@@ -6,8 +6,8 @@
 
 #include <QString>
 #include <QStringList>
-#include <atomic>
 #include <memory>
+#include <stop_token>
 
 #include "core/progress.h"
 #include "eval/eval_images.h"
@@ -47,6 +47,6 @@ using EvaluationDataPtr = std::shared_ptr<const EvaluationData>;
 /// "count", "features", "neighbours". Returns null when cancelled. Throws what readEvalImages
 /// and evaluateGenerated throw (IoError, FormatError, ConfigError, ValueError).
 EvaluationDataPtr runEvaluation(const EvaluationRequest& request, ProgressSink* progress,
-                                const std::atomic<bool>* cancel);
+                                std::stop_token stop);
 
 }  // namespace cw

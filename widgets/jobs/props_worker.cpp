@@ -1,10 +1,9 @@
 #include "jobs/props_worker.h"
 
-#include <exception>
 #include <functional>
 
-#include "jobs/throttled_progress.h"
-#include "ml/props_ensemble.h"
+#include "core/error.h"
+#include "ml/props/props_ensemble.h"
 
 namespace cw {
 
@@ -20,30 +19,28 @@ double scalar(const ProgressEvent& event, const char* name) {
 }
 
 // Epoch events pass straight on (one per epoch, each a point of the curves); batch events go
-// through the throttle.
+// through the job's throttle.
 class PropsProgressSink final : public ProgressSink {
 public:
-    PropsProgressSink(std::function<void(const ProgressEvent&)> epoch,
-                      std::function<void(const ProgressEvent&)> batch)
-        : m_epoch(std::move(epoch)), m_batches(std::move(batch)) {}
+    PropsProgressSink(std::function<void(const ProgressEvent&)> epoch, ProgressSink& batches)
+        : m_epoch(std::move(epoch)), m_batches(batches) {}
     void report(const ProgressEvent& event) override {
         if (event.stage == "props")
             m_epoch(event);
         else if (event.stage == "props_batch")
             m_batches.report(event);
     }
-    void flush() { m_batches.flush(); }
 
 private:
     std::function<void(const ProgressEvent&)> m_epoch;
-    ThrottledProgressSink m_batches;
+    ProgressSink& m_batches;
 };
 #endif
 
 }  // namespace
 
 PropsWorker::PropsWorker(ml::PropsConfig config, QString runDir, bool resume, QObject* parent)
-    : QObject(parent),
+    : Job(Pause::Unsupported, parent),
       m_kind(Kind::Train),
       m_config(std::move(config)),
       m_runDir(std::move(runDir)),
@@ -54,7 +51,7 @@ PropsWorker::PropsWorker(ml::PropsConfig config, QString runDir, bool resume, QO
 
 PropsWorker::PropsWorker(QStringList runDirs, QStringList inputs, ml::PropsPredictOptions options,
                          QObject* parent)
-    : QObject(parent),
+    : Job(Pause::Unsupported, parent),
       m_kind(Kind::Predict),
       m_runDir(runDirs.value(0)),
       m_predictRuns(std::move(runDirs)),
@@ -73,20 +70,14 @@ bool PropsWorker::available() {
 #endif
 }
 
-void PropsWorker::run() {
+void PropsWorker::execute() {
 #ifdef CW_WITH_TORCH
-    try {
-        if (m_kind == Kind::Train)
-            train();
-        else
-            predict();
-    } catch (const std::exception& e) {
-        Q_EMIT failed(QString::fromUtf8(e.what()));
-    } catch (...) {
-        Q_EMIT failed("property prediction stopped with an unknown error");
-    }
+    if (m_kind == Kind::Train)
+        train();
+    else
+        predict();
 #else
-    Q_EMIT failed(kNoTorch);
+    throw Error(kNoTorch);
 #endif
 }
 
@@ -97,21 +88,15 @@ void PropsWorker::train() {
             Q_EMIT epochFinished(static_cast<int>(e.step), static_cast<int>(e.total),
                                  scalar(e, "train_loss"), scalar(e, "val_loss"), scalar(e, "lr"));
         },
-        [this](const ProgressEvent& e) {
+        throttledProgress([this](const ProgressEvent& e) {
             Q_EMIT batchProgress(e.step, e.total, scalar(e, "loss"));
-        });
+        }));
     const auto logLine = [this](const std::string& line) {
         Q_EMIT log(QString::fromStdString(line));
     };
-    ml::PropsTrainingResult result;
-    try {
-        result =
-            ml::trainProps(m_config, m_runDir.toStdString(), m_resume, m_cancel, sink, logLine);
-    } catch (...) {
-        sink.flush();
-        throw;
-    }
-    sink.flush();
+    const ml::PropsTrainingResult result =
+        ml::trainProps(m_config, m_runDir.toStdString(), m_resume, cancelToken(), sink, logLine);
+    flushProgress();
     Q_EMIT trainingFinished(result);
 #endif
 }

@@ -1,23 +1,23 @@
 #pragma once
-// Property prediction off the GUI thread (issue 8): a QObject moved to a QThread runs either
+// Property prediction off the GUI thread (issue 8): a Job (JobRunner runs it) that runs either
 // cw::ml::trainProps on a copy of its config, or cw::ml::predictProps on a copy of its inputs.
 // Epoch reports are forwarded one by one (the loss curves need every epoch); batch reports are
 // throttled to at most 20 signals a second, the last one always delivered. Cancel is
 // thread-safe: the engine drops the unfinished epoch and leaves a resumable run. Without
-// LibTorch (the no-torch build) run() emits failed() at once.
+// LibTorch (the no-torch build) it fails at once. Emits exactly one of trainingFinished(),
+// predicted() and failed().
 
-#include <QObject>
 #include <QString>
 #include <QStringList>
-#include <atomic>
 #include <vector>
 
-#include "ml/props_config.h"
-#include "ml/props_model.h"
+#include "jobs/job.h"
+#include "ml/props/props_config.h"
+#include "ml/props/props_model.h"
 
 namespace cw {
 
-class PropsWorker : public QObject {
+class PropsWorker : public Job {
     Q_OBJECT
 public:
     enum class Kind { Train, Predict };
@@ -32,16 +32,9 @@ public:
 
     Kind kind() const { return m_kind; }
     QString runDirectory() const { return m_runDir; }
-    /// Stops training between batches (thread-safe); predictions run to their end.
-    void requestCancel() { m_cancel = true; }
 
     /// True when this build can train and predict (it links LibTorch).
     static bool available();
-
-public Q_SLOTS:
-    /// Trains or predicts; emits exactly one of trainingFinished(), predicted() and failed().
-    /// Never throws.
-    void run();
 
 Q_SIGNALS:
     /// After each epoch (1-based), losses as masked MSE in transformed units.
@@ -55,9 +48,9 @@ Q_SIGNALS:
     /// members' spread (0 for one run).
     void predicted(const std::vector<cw::ml::PropsPrediction>& predictions,
                    const std::vector<std::vector<double>>& spreads);
-    void failed(const QString& message);
 
 private:
+    void execute() override;
     void train();
     void predict();
 
@@ -68,7 +61,6 @@ private:
     QStringList m_predictRuns;
     QStringList m_inputs;
     ml::PropsPredictOptions m_options;
-    std::atomic<bool> m_cancel{false};
 };
 
 }  // namespace cw

@@ -1,17 +1,33 @@
 #include "jobs/slice_worker.h"
 
 #include <QElapsedTimer>
-#include <QMetaObject>
 #include <exception>
 
 namespace cw {
+
+SliceWorker::SliceWorker() {
+    setObjectName("slice worker");
+}
 
 void SliceWorker::submit(SliceRequest request) {
     {
         std::lock_guard lock(m_mutex);
         m_pending = std::move(request);
     }
-    QMetaObject::invokeMethod(this, &SliceWorker::process, Qt::QueuedConnection);
+    m_wake.notify_one();
+}
+
+void SliceWorker::execute() {
+    const std::stop_token stop = cancelToken();
+    while (true) {
+        std::optional<SliceRequest> request;
+        {
+            std::unique_lock lock(m_mutex);
+            if (!m_wake.wait(lock, stop, [this] { return m_pending.has_value(); })) return;
+            request.swap(m_pending);
+        }
+        process(std::move(*request));
+    }
 }
 
 bool SliceWorker::waitFor(quint64 id, std::chrono::milliseconds timeout, SliceOutcome& outcome) {
@@ -31,13 +47,8 @@ void SliceWorker::publish(SliceOutcome outcome) {
     m_done.notify_all();
 }
 
-void SliceWorker::process() {
-    std::optional<SliceRequest> request;
-    {
-        std::lock_guard lock(m_mutex);
-        request.swap(m_pending);
-    }
-    if (!request) return;  // an earlier call already took the latest request
+void SliceWorker::process(SliceRequest r) {
+    const SliceRequest* request = &r;
     QElapsedTimer timer;
     timer.start();
     try {
@@ -54,7 +65,7 @@ void SliceWorker::process() {
     } catch (const std::exception& e) {
         const QString message = QString::fromUtf8(e.what());
         publish({request->id, std::nullopt, message, 0.0});
-        Q_EMIT failed(request->id, message);
+        Q_EMIT sliceFailed(request->id, message);
         return;
     }
     if (!request->chgcar) return;

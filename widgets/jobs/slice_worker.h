@@ -1,11 +1,12 @@
 #pragma once
-// Computes ECD slices off the GUI thread. Latest wins: submit() replaces any request that has
+// Computes ECD slices off the GUI thread: a Job that runs for the slice panel's lifetime (its
+// JobRunner's shutdown() ends it) and waits for requests. Latest wins: submit() replaces any
+// request that has
 // not started, so a burst of parameter changes costs one slice, not one per change. A slice that
 // takes a millisecond can still be shown in the same frame as the change that asked for it: the
 // GUI may wait a bounded time for it (waitFor) instead of a queued signal's trip through the
 // event loop, which lands behind the 3D view's repaint.
 
-#include <QObject>
 #include <QString>
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +17,7 @@
 #include "crystal/structure.h"
 #include "ecd/chgcar.h"
 #include "ecd/slicer.h"
+#include "jobs/job.h"
 
 namespace cw {
 
@@ -38,9 +40,11 @@ struct SliceOutcome {
 };
 
 /// Lives in a worker QThread; submit() and waitFor() may be called from any thread.
-class SliceWorker : public QObject {
+class SliceWorker : public Job {
     Q_OBJECT
 public:
+    SliceWorker();
+
     /// Queues `request`, dropping any pending one that has not started.
     void submit(SliceRequest request);
     /// Waits at most `timeout` for the synthetic slice of request `id`; true, with `outcome`,
@@ -49,18 +53,21 @@ public:
 
 Q_SIGNALS:
     void finished(quint64 id, const cw::SliceResult& result, double milliseconds);
-    void failed(quint64 id, const QString& message);
+    void sliceFailed(quint64 id, const QString& message);
     /// The real (CHGCAR) slice of request `id`: ρ in e/Å³, not clamped.
     void realFinished(quint64 id, const cw::SliceResult& result);
     void realFailed(quint64 id, const QString& message);
 
 private:
-    void process();
+    /// Computes requests as they come until cancelled.
+    void execute() override;
+    void process(SliceRequest request);
     void publish(SliceOutcome outcome);
 
     std::mutex m_mutex;
     std::optional<SliceRequest> m_pending;
     std::condition_variable m_done;
+    std::condition_variable_any m_wake;  // a request is pending (or the job stops)
     SliceOutcome m_latest;  // the last outcome, under m_mutex
     // The slicer of the last request, kept while structure and parameters stay the same
     // (worker thread only).

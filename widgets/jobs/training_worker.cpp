@@ -1,8 +1,6 @@
 #include "jobs/training_worker.h"
 
-#include <exception>
-
-#include "jobs/throttled_progress.h"
+#include "core/error.h"
 
 namespace cw {
 
@@ -15,17 +13,14 @@ double scalar(const ProgressEvent& event, const char* name) {
 }  // namespace
 #endif
 
-TrainingWorker::TrainingWorker(ml::TrainingConfig config, QString runDir, bool resume,
+TrainingWorker::TrainingWorker(ml::DiffusionTrainingConfig config, QString runDir, bool resume,
                                QObject* parent)
-    : QObject(parent), m_config(std::move(config)), m_runDir(std::move(runDir)), m_resume(resume) {
+    : Job(Pause::Supported, parent),
+      m_config(std::move(config)),
+      m_runDir(std::move(runDir)),
+      m_resume(resume) {
     qRegisterMetaType<cw::ml::TrainingResult>();
-}
-
-void TrainingWorker::requestPause() {
-    m_control.pause = true;
-}
-void TrainingWorker::requestCancel() {
-    m_control.cancel = true;
+    setObjectName("training");
 }
 
 bool TrainingWorker::available() {
@@ -36,9 +31,9 @@ bool TrainingWorker::available() {
 #endif
 }
 
-void TrainingWorker::run() {
+void TrainingWorker::execute() {
 #ifdef CW_WITH_TORCH
-    ThrottledProgressSink sink([this](const ProgressEvent& event) {
+    ProgressSink& sink = throttledProgress([this](const ProgressEvent& event) {
         if (event.stage != "train") return;
         Q_EMIT progress(event.step, event.total, scalar(event, "loss"), scalar(event, "lr"),
                         scalar(event, "images_per_s"));
@@ -48,19 +43,13 @@ void TrainingWorker::run() {
         Q_EMIT sampleGrid(QString::fromStdString(path), step);
     };
     callbacks.log = [this](const std::string& line) { Q_EMIT log(QString::fromStdString(line)); };
-    try {
-        const ml::TrainingResult result = ml::trainDiffusion(m_config, m_runDir.toStdString(),
-                                                             m_resume, m_control, sink, callbacks);
-        sink.flush();
-        Q_EMIT finished(result);
-    } catch (const std::exception& e) {
-        sink.flush();
-        Q_EMIT failed(QString::fromUtf8(e.what()));
-    } catch (...) {
-        Q_EMIT failed("training stopped with an unknown error");
-    }
+    const ml::TrainingControl control{cancelSource(), pauseSource()};
+    const ml::TrainingResult result =
+        ml::trainDiffusion(m_config, m_runDir.toStdString(), m_resume, control, sink, callbacks);
+    flushProgress();
+    Q_EMIT finished(result);
 #else
-    Q_EMIT failed("This build of Crystal Workbench has no LibTorch: it cannot train.");
+    throw Error("This build of Crystal Workbench has no LibTorch: it cannot train.");
 #endif
 }
 

@@ -11,10 +11,11 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "jobs/collection_loader.h"
 #include "core/error.h"
-#include "panels/collection_filter.h"
-#include "panels/collection_model.h"
+#include "jobs/collection_loader.h"
+#include "jobs/job.h"
+#include "models/collection_filter.h"
+#include "models/collection_model.h"
 
 namespace cw {
 
@@ -26,8 +27,7 @@ CollectionBrowser::CollectionBrowser(QWidget* parent)
       m_cancel(new QPushButton("Cancel", this)),
       m_count(new QLabel(this)),
       m_model(new CollectionModel(this)),
-      m_proxy(new CollectionFilter(this)),
-      m_loader(new CollectionLoader) {
+      m_proxy(new CollectionFilter(this)) {
     qRegisterMetaType<cw::CollectionBatch>();
     m_filter->setObjectName("collectionFilter");
     m_filter->setPlaceholderText("Filter: Fe O · -O · Fe2O3 · sg:225 · band_gap>2 · nsites<=20 · mp-1000");
@@ -78,26 +78,11 @@ CollectionBrowser::CollectionBrowser(QWidget* parent)
     layout->addWidget(m_filter);
     layout->addWidget(m_view, 1);
     layout->addLayout(bottom);
-
-    m_loader->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
-    connect(m_loader, &CollectionLoader::batchReady, this, &CollectionBrowser::onBatch,
-            Qt::QueuedConnection);
-    connect(m_loader, &CollectionLoader::finished, this, &CollectionBrowser::onFinished,
-            Qt::QueuedConnection);
-    m_thread.setObjectName("collectionLoader");
-    m_thread.start();
 }
 
-CollectionBrowser::~CollectionBrowser() {
-    m_stop.request_stop();
-    m_thread.quit();
-    m_thread.wait();
-}
+CollectionBrowser::~CollectionBrowser() = default;
 
 void CollectionBrowser::load(const QString& path, bool openFirst) {
-    m_stop.request_stop();
-    m_stop = std::stop_source();
     ++m_generation;
     m_model->clear();
     m_path = path;
@@ -107,16 +92,14 @@ void CollectionBrowser::load(const QString& path, bool openFirst) {
     m_progress->show();
     m_cancel->show();
     m_count->setText(QString("Reading %1…").arg(QFileInfo(path).fileName()));
-    CollectionLoader* loader = m_loader;
-    const quint64 generation = m_generation;
-    const std::stop_token token = m_stop.get_token();
-    QMetaObject::invokeMethod(
-        m_loader, [loader, path, generation, token] { loader->load(path, generation, token); },
-        Qt::QueuedConnection);
+    auto* loader = new CollectionLoader(path, m_generation);
+    connect(loader, &CollectionLoader::batchReady, this, &CollectionBrowser::onBatch);
+    connect(loader, &CollectionLoader::finished, this, &CollectionBrowser::onFinished);
+    m_loader.replace(loader);  // a load still running is cancelled first
 }
 
 void CollectionBrowser::cancel() {
-    if (m_loading) m_stop.request_stop();
+    if (m_loading) m_loader.cancel();
 }
 
 void CollectionBrowser::setFilterText(const QString& text) {

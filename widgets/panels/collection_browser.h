@@ -3,12 +3,11 @@
 // filterable, sortable table, read off the GUI thread with a progress bar and Cancel; a click
 // (or Enter) opens an entry. Skipped entries and file errors are reported by signals.
 
-#include <QThread>
 #include <QSortFilterProxyModel>
 #include <QWidget>
-#include <stop_token>
 
 #include "crystal/structure.h"
+#include "jobs/job_runner.h"
 
 class QLabel;
 class QLineEdit;
@@ -76,13 +75,11 @@ private:
 
     QString m_path;
     quint64 m_generation = 0;
-    std::stop_source m_stop;
     bool m_loading = false;
     bool m_openFirst = false;
     qint64 m_skipped = 0;
 
-    QThread m_thread;
-    CollectionLoader* m_loader;
+    JobRunner m_loader{"collectionLoader"};  // last member: stopped and joined first
 };
 
 }  // namespace cw

@@ -11,16 +11,17 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QTabWidget>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
+#include <QThread>
 #include <QVBoxLayout>
 #include <cmath>
 
+#include "common/wrap_text.h"
 #include "core/error.h"
 #include "crystal_eval/crystal_report_files.h"
-#include "panels/crystal_report_model.h"
-#include "panels/wrap_text.h"
+#include "models/crystal_report_model.h"
 
 namespace cw {
 namespace {
@@ -173,15 +174,11 @@ CrystalsPanel::CrystalsPanel(QWidget* parent)
     connect(m_validOnly, &QCheckBox::toggled, this,
             [this] { setFilter(m_filter->text(), m_validOnly->isChecked()); });
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex& index) { activateRow(index.row()); });
-    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex& index) { activateRow(index.row()); });
-    m_thread.start();
+    connect(m_view, &QTableView::clicked, this,
+            [this](const QModelIndex& index) { activateRow(index.row()); });
 }
 
-CrystalsPanel::~CrystalsPanel() {
-    if (m_worker) m_worker->requestCancel();
-    m_thread.quit();
-    m_thread.wait();
-}
+CrystalsPanel::~CrystalsPanel() = default;  // m_reports cancels a running report and joins it
 
 void CrystalsPanel::setInputs(const QString& generated, const QString& reference,
                               const QString& training, const QString& dataset) {
@@ -205,7 +202,6 @@ void CrystalsPanel::start() {
     request.dataset = m_dataset->currentData().toString();
     request.threads = std::max(1, QThread::idealThreadCount() - 1);  // keep the window responsive
     m_worker = new CrystalReportWorker(request);
-    m_worker->moveToThread(&m_thread);
     CrystalReportWorker* worker = m_worker;
     connect(worker, &CrystalReportWorker::progress, this,
             [this, worker](const QString& stage, qint64 done, qint64 total) {
@@ -218,29 +214,26 @@ void CrystalsPanel::start() {
     connect(worker, &CrystalReportWorker::finished, this,
             [this, worker](std::shared_ptr<const CrystalReportData> data) {
                 if (worker == m_worker) onFinished(std::move(data));
-                worker->deleteLater();
             });
     connect(worker, &CrystalReportWorker::cancelled, this, [this, worker] {
         if (worker == m_worker) onEnded("Cancelled.");
-        worker->deleteLater();
     });
     connect(worker, &CrystalReportWorker::failed, this, [this, worker](const QString& text) {
         if (worker == m_worker) onEnded("Failed: " + text);
         Q_EMIT message("Crystal report failed: " + text);
-        worker->deleteLater();
     });
     m_run->setEnabled(false);
     m_cancel->setEnabled(true);
     m_progress->setVisible(true);
     m_progress->setRange(0, 0);
     m_status->setText("Starting…");
-    QMetaObject::invokeMethod(worker, &CrystalReportWorker::run, Qt::QueuedConnection);
+    m_reports.replace(worker);  // a report still running was cancelled above
 }
 
 void CrystalsPanel::cancel() {
     if (!m_worker) return;
-    m_worker->requestCancel();
-    // The worker deletes itself when it ends; its signals are ignored from now on.
+    m_reports.cancel();
+    // The runner deletes the job when it ends; its signals are ignored from now on.
     m_worker = nullptr;
     onEnded("Cancelled.");
 }

@@ -6,12 +6,12 @@
 // crystal with its verdicts, and a click opens the crystal (or, with the toggle, its nearest
 // training crystal) in the 3D view. Export writes the report's files.
 
-#include <QThread>
 #include <QWidget>
 #include <memory>
 
 #include "crystal/structure.h"
 #include "jobs/crystal_report_worker.h"
+#include "jobs/job_runner.h"
 
 class QCheckBox;
 class QComboBox;
@@ -94,8 +94,8 @@ private:
     CrystalReportModel* m_model;
     QSortFilterProxyModel* m_proxy;
 
-    QThread m_thread;
-    CrystalReportWorker* m_worker = nullptr;
+    CrystalReportWorker* m_worker = nullptr;  // the newest job (its signals count), or null
+    JobRunner m_reports{"crystalReport"};
 };
 
 }  // namespace cw

@@ -13,13 +13,13 @@
 #include <cstring>
 #include <functional>
 
+#include "common/elided_label.h"
 #include "core/error.h"
 #include "core/image.h"
 #include "core/png_image.h"
-#include "panels/elided_label.h"
-#include "panels/figure_path.h"
-#include "panels/figure_writer.h"
 #include "crystal/elements.h"
+#include "figures/figure_path.h"
+#include "figures/figure_writer.h"
 #include "symmetry/space_group.h"
 
 namespace cw {

@@ -15,9 +15,9 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "panels/figure_writer.h"
-#include "panels/gallery_figure.h"
-#include "panels/figure_path.h"
+#include "figures/figure_path.h"
+#include "figures/figure_writer.h"
+#include "figures/gallery_figure.h"
 
 namespace cw {
 

@@ -7,7 +7,7 @@
 #include <QWidget>
 
 #include "jobs/evaluation_data.h"
-#include "panels/gallery_model.h"
+#include "models/gallery_model.h"
 
 class QCheckBox;
 class QComboBox;

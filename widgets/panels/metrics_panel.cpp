@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <numeric>
 
-#include "panels/count_histogram_chart.h"
-#include "panels/eval_steps_chart.h"
-#include "panels/wrap_text.h"
+#include "charts/count_histogram_chart.h"
+#include "charts/eval_steps_chart.h"
+#include "common/wrap_text.h"
 
 namespace cw {
 

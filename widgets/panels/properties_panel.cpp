@@ -16,20 +16,20 @@
 #include <QVBoxLayout>
 #include <filesystem>
 
+#include "charts/error_histogram_chart.h"
+#include "charts/parity_chart.h"
+#include "charts/props_loss_chart.h"
+#include "common/wrap_text.h"
 #include "core/error.h"
 #include "io/structure_stream.h"
-#include "jobs/props_job.h"
+#include "jobs/job_runner.h"
 #include "jobs/props_worker.h"
-#include "ml/props_report.h"
-#include "panels/error_histogram_chart.h"
-#include "panels/parity_chart.h"
-#include "panels/property_columns.h"
-#include "panels/props_loss_chart.h"
+#include "ml/props/props_report.h"
+#include "models/property_columns.h"
 #include "panels/props_metrics_table.h"
 #include "panels/props_prediction_view.h"
 #include "panels/props_target_summary.h"
 #include "panels/props_train_form.h"
-#include "panels/wrap_text.h"
 
 namespace cw {
 
@@ -66,7 +66,7 @@ PropertiesPanel::PropertiesPanel(QWidget* parent)
       m_summary(new PropsTargetSummary),
       m_unitLabel(new QLabel),
       m_prediction(new PropsPredictionView),
-      m_job(new PropsJob(this)) {
+      m_job(new JobRunner("properties", this)) {
     m_train->setObjectName("propsTrainButton");
     m_cancel->setObjectName("propsCancelButton");
     m_cancel->setToolTip("Stop after the current batch; the run keeps its finished epochs");
@@ -176,7 +176,7 @@ QString PropertiesPanel::statusText() const {
 
 void PropertiesPanel::updateActions() {
     const bool available = PropsWorker::available();
-    const bool training = m_job->training();
+    const bool training = m_jobTrains;
     m_train->setEnabled(available && !busy());
     m_train->setToolTip(available ? "Train a model of the form's settings into the run folder"
                                   : kNoTorchTip);
@@ -248,6 +248,7 @@ bool PropertiesPanel::startTraining() {
 
 void PropertiesPanel::runJob(PropsWorker* worker) {
     m_jobRun = worker->runDirectory();
+    m_jobTrains = worker->kind() == PropsWorker::Kind::Train;
     m_progress->setValue(0);
     m_progress->show();
     m_job->start(worker);
@@ -258,6 +259,7 @@ void PropertiesPanel::endJob() {
     m_job->finish();
     m_progress->hide();
     m_jobRun.clear();
+    m_jobTrains = false;
     updateActions();
     Q_EMIT jobEnded();
 }
@@ -309,7 +311,7 @@ void PropertiesPanel::trainingFinished(const ml::PropsTrainingResult& result) {
 }
 
 void PropertiesPanel::jobFailed(const QString& message) {
-    const bool training = m_job->training();
+    const bool training = m_jobTrains;
     endJob();
     if (training) {
         m_loss->reload();

@@ -13,8 +13,8 @@
 #include <optional>
 
 #include "crystal/structure.h"
-#include "ml/props_model.h"
-#include "panels/props_run_data.h"
+#include "ml/props/props_model.h"
+#include "models/props_run_data.h"
 
 class QComboBox;
 class QLabel;
@@ -31,7 +31,7 @@ class PropsMetricsTable;
 class PropsPredictionView;
 class PropsTargetSummary;
 class PropsTrainForm;
-class PropsJob;
+class JobRunner;
 class PropsWorker;
 
 class PropertiesPanel : public QWidget {
@@ -137,7 +137,8 @@ private:
     std::vector<std::vector<double>> m_spreads;
     std::unique_ptr<QTemporaryDir> m_scratch;  // the open crystal, written for the engine
 
-    PropsJob* m_job;
+    JobRunner* m_job;
+    bool m_jobTrains = false;  // the running job trains (else it predicts)
     QString m_jobRun;
     int m_epoch = 0, m_epochs = 0;
 };

@@ -7,7 +7,7 @@
 
 #include "core/atomic_file.h"
 #include "core/error.h"
-#include "panels/property_columns.h"
+#include "models/property_columns.h"
 
 namespace cw {
 

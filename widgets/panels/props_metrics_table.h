@@ -6,7 +6,7 @@
 
 #include <QTableWidget>
 
-#include "ml/props_run.h"
+#include "ml/props/props_run.h"
 
 namespace cw {
 

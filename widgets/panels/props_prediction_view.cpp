@@ -8,7 +8,7 @@
 #include <QVBoxLayout>
 #include <optional>
 
-#include "panels/property_columns.h"
+#include "models/property_columns.h"
 
 namespace cw {
 

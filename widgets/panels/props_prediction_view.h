@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ml/props_model.h"
+#include "ml/props/props_model.h"
 
 class QLabel;
 class QPushButton;

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <optional>
 
-#include "panels/property_columns.h"
+#include "models/property_columns.h"
 
 namespace cw {
 

@@ -6,7 +6,7 @@
 
 #include <QTableWidget>
 
-#include "panels/props_run_data.h"
+#include "models/props_run_data.h"
 
 namespace cw {
 

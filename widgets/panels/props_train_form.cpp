@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "core/error.h"
-#include "panels/property_columns.h"
 #include "jobs/job_threads.h"
+#include "models/property_columns.h"
 
 namespace cw {
 

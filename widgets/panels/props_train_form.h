@@ -9,7 +9,7 @@
 #include <QStringList>
 #include <QWidget>
 
-#include "ml/props_config.h"
+#include "ml/props/props_config.h"
 
 class QCheckBox;
 class QComboBox;

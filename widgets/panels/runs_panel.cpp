@@ -12,7 +12,6 @@
 #include <QHeaderView>
 #include <QLabel>
 
-#include "elided_label.h"
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -24,8 +23,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include "common/elided_label.h"
 
-#include "panels/elided_label.h"
+#include "common/elided_label.h"
 
 namespace cw {
 

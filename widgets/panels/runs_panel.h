@@ -11,7 +11,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "ml/run_directory.h"
+#include "ml/diffusion/run_listing.h"
 
 class QFileSystemWatcher;
 class QLabel;

@@ -8,8 +8,8 @@
 #include <QRegularExpression>
 #include <QVBoxLayout>
 
+#include "common/wrap_text.h"
 #include "ml/run_directory.h"
-#include "panels/wrap_text.h"
 
 namespace cw {
 

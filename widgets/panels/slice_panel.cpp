@@ -18,11 +18,11 @@
 #include <cmath>
 #include <cstring>
 
+#include "common/wrap_text.h"
 #include "core/error.h"
+#include "figures/figure_path.h"
+#include "figures/figure_writer.h"
 #include "jobs/slice_worker.h"
-#include "panels/figure_writer.h"
-#include "panels/wrap_text.h"
-#include "panels/figure_path.h"
 
 namespace cw {
 
@@ -65,6 +65,7 @@ SlicePanel::SlicePanel(QWidget* parent)
       m_amplitude(new QComboBox),
       m_colorMap(new QComboBox),
       m_worker(new SliceWorker) {
+    // m_slicing owns the worker from here on; it runs until the panel goes.
     setObjectName("slicePanel");
     qRegisterMetaType<cw::SliceResult>();
     m_picture->setObjectName("slicePicture");
@@ -137,16 +138,13 @@ SlicePanel::SlicePanel(QWidget* parent)
         showRealImage();
     });
 
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &SliceWorker::finished, this, &SlicePanel::onFinished, Qt::QueuedConnection);
-    connect(m_worker, &SliceWorker::failed, this, &SlicePanel::onFailed, Qt::QueuedConnection);
+    connect(m_worker, &SliceWorker::sliceFailed, this, &SlicePanel::onFailed, Qt::QueuedConnection);
     connect(m_worker, &SliceWorker::realFinished, this, &SlicePanel::onRealFinished,
             Qt::QueuedConnection);
     connect(m_worker, &SliceWorker::realFailed, this, &SlicePanel::onRealFailed,
             Qt::QueuedConnection);
-    m_thread.setObjectName("sliceWorker");
-    m_thread.start();
+    m_slicing.start(m_worker);
 
     auto* exportFigureAction = new QAction("Export Figure…", this);
     exportFigureAction->setObjectName("exportSliceFigure");
@@ -196,10 +194,7 @@ void SlicePanel::exportFigureDialog() {
     }
 }
 
-SlicePanel::~SlicePanel() {
-    m_thread.quit();
-    m_thread.wait();
-}
+SlicePanel::~SlicePanel() = default;  // m_slicing stops the worker and joins its thread
 
 void SlicePanel::setStructure(const Structure& structure) {
     m_structure = std::make_shared<const Structure>(structure);
@@ -219,6 +214,7 @@ void SlicePanel::clearPicks() {
     m_slice.reset();
     m_image = QImage();
     ++m_requestId;  // results still in flight are stale now
+    m_awaitedId = 0;
     m_picture->setPixmap(QPixmap());
     m_picture->setText("Pick three atoms to define a plane");
     m_realSlice.reset();
@@ -296,6 +292,7 @@ void SlicePanel::request() {
     m_requestStartNs = nowNs();
     m_statusLabel->setText("Computing…");
     const quint64 id = r.id;
+    m_awaitedId = id;
     m_worker->submit(std::move(r));
     SliceOutcome outcome;
     if (m_worker->waitFor(id, std::chrono::milliseconds(kSameFrameWaitMs), outcome)) {

@@ -4,7 +4,6 @@
 // are computed on a worker thread; the newest request wins and stale results are dropped.
 
 #include <QImage>
-#include <QThread>
 #include <QWidget>
 #include <memory>
 #include <optional>
@@ -13,6 +12,7 @@
 #include "crystal/structure.h"
 #include "ecd/chgcar.h"
 #include "ecd/slicer.h"
+#include "jobs/job_runner.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -36,6 +36,8 @@ public:
     /// parameters), shown beside the synthetic one. nullptr: synthetic only.
     void setChgcar(std::shared_ptr<const ChgcarData> chgcar);
     bool hasChgcar() const { return m_chgcar != nullptr; }
+    /// A slice was asked for and has not come back yet (batch runs wait for it).
+    bool sliceComputing() const { return m_awaitedId > m_deliveredId; }
     /// The real slice of the latest request (ρ in e/Å³), if a CHGCAR is open.
     const std::optional<SliceResult>& currentRealSlice() const { return m_realSlice; }
     /// The real slice through the colour map, scaled to its own maximum (as shown).
@@ -127,6 +129,7 @@ private:
     QImage m_image;
     quint64 m_requestId = 0;
     quint64 m_deliveredId = 0;  ///< the request whose outcome is shown (signal or wait)
+    quint64 m_awaitedId = 0;    ///< the request the panel waits for (0: none)
     qint64 m_requestStartNs = 0;
     double m_latencyMs = 0.0;
     double m_zoom = 1.0;
@@ -135,8 +138,8 @@ private:
     bool m_dragging = false;
     bool m_settingParameters = false;
 
-    QThread m_thread;
-    SliceWorker* m_worker;
+    SliceWorker* m_worker;  // owned by m_slicing
+    JobRunner m_slicing{"sliceWorker"};
 };
 
 }  // namespace cw

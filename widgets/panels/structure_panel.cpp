@@ -11,7 +11,7 @@
 #include <set>
 
 #include "crystal/elements.h"
-#include "panels/property_columns.h"
+#include "models/property_columns.h"
 
 namespace cw {
 

@@ -13,7 +13,7 @@
 #include <algorithm>
 
 #include "core/error.h"
-#include "panels/figure_path.h"
+#include "figures/figure_path.h"
 #include "viewer/crystal_view.h"
 #include "viewer/figure_export.h"
 #include "viewer/vtk_bridge.h"

@@ -9,7 +9,7 @@
 
 #ifdef CW_WITH_TORCH
 #include "ml/device.h"
-#include "ml/diffusion_bench.h"
+#include "ml/diffusion/diffusion_bench.h"
 #endif
 
 namespace cw::cli {

@@ -12,11 +12,11 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "dataset/image_set.h"
+#include "ml/diffusion/run_export.h"
+#include "ml/diffusion/trainer.h"
+#include "ml/diffusion/training_config.h"
+#include "ml/generation/sampling.h"
 #include "ml/run_directory.h"
-#include "ml/run_export.h"
-#include "ml/sampling.h"
-#include "ml/trainer.h"
-#include "ml/training_config.h"
 #include "progress_line.h"
 
 namespace cw::cli {
@@ -35,7 +35,8 @@ struct TrainFlags {
 };
 
 // Applies the flags the user typed (count > 0) over `c`; untyped flags keep the config's value.
-ml::TrainingConfig applyFlags(const CLI::App& cmd, const TrainFlags& f, ml::TrainingConfig c) {
+ml::DiffusionTrainingConfig applyFlags(const CLI::App& cmd, const TrainFlags& f,
+                                       ml::DiffusionTrainingConfig c) {
     auto given = [&cmd](const char* name) { return cmd.count(name) > 0; };
     if (given("--data")) c.dataDir = f.dataDir;
     if (given("--split")) c.split = f.split;
@@ -76,9 +77,10 @@ ml::TrainingConfig applyFlags(const CLI::App& cmd, const TrainFlags& f, ml::Trai
 }
 
 int runTrain(const CLI::App& cmd, const TrainFlags& f) {
-    ml::TrainingConfig config;
+    ml::DiffusionTrainingConfig config;
     if (!f.configFile.empty())
-        config = ml::trainingConfigFromJson(readFileToString(f.configFile), config, f.configFile);
+        config = ml::diffusionTrainingConfigFromJson(readFileToString(f.configFile), config,
+                                                     f.configFile);
     config = applyFlags(cmd, f, config);
     // An encoding's items are tables that cannot be resampled: its model takes their size.
     if (cmd.count("--size") == 0 && !f.resume) {
@@ -94,7 +96,8 @@ int runTrain(const CLI::App& cmd, const TrainFlags& f) {
 
     const InterruptToStop interrupt;
     ml::TrainingControl control;
-    const std::stop_callback onInterrupt(interrupt.token(), [&control] { control.cancel = true; });
+    const std::stop_callback onInterrupt(interrupt.token(),
+                                         [&control] { control.cancel.request_stop(); });
     ProgressLine line("steps", f.progress);
     ml::TrainingCallbacks callbacks;
     callbacks.log = [&line](const std::string& text) {
@@ -106,7 +109,7 @@ int runTrain(const CLI::App& cmd, const TrainFlags& f) {
     if (f.channels > 0) {
         // Checked after the data set decided the channel count; a mismatch means the user
         // pointed at another kind of data set than intended.
-        const ml::TrainingConfig stored = ml::trainingConfigFromJson(
+        const ml::DiffusionTrainingConfig stored = ml::diffusionTrainingConfigFromJson(
             readFileToString(ml::runConfigPath(f.runDir)), {}, ml::runConfigPath(f.runDir));
         if (stored.model.inChannels != f.channels)
             std::fprintf(stderr, "cwb: warning: --channels %d, but the data set has %d channel(s)\n",
@@ -155,10 +158,9 @@ int runSample(SampleFlags f) {
         r.conditionValues = values;
     }
     const InterruptToStop interrupt;
-    std::atomic<bool> cancel{false};
-    const std::stop_callback onInterrupt(interrupt.token(), [&cancel] { cancel = true; });
     ProgressLine line("images", f.progress);
-    const ml::SampleResult result = ml::sampleFromRun(f.runDir, r, f.outDir, line, &cancel);
+    const ml::SampleResult result =
+        ml::sampleFromRun(f.runDir, r, f.outDir, line, interrupt.token());
     line.finish();
     std::printf("wrote %d sample(s) to %s (%.2f images/s)\n", result.written, f.outDir.c_str(),
                 result.imagesPerSecond);
@@ -170,7 +172,8 @@ void addTrainCommand(CLI::App& parent) {
     CLI::App* t = parent.add_subcommand("train", "Train a diffusion UNet on a data set into a run directory");
     t->add_option("--data", f->dataDir, "A finished ECD or encoding data set (cwb ecd build, cwb crystens build)");
     t->add_option("--out", f->runDir, "Run directory (new, or existing with --resume)")->required();
-    t->add_option("--config", f->configFile, "run.json: a TrainingConfig (flags override it)");
+    t->add_option("--config", f->configFile,
+                  "run.json: a DiffusionTrainingConfig (flags override it)");
     t->add_flag("--resume", f->resume, "Continue the run in --out from its latest checkpoint");
     t->add_option("--split", f->split, "train, val, test or all [train]");
     t->add_option("--condition", f->condition, "space_group, or property columns (band_gap,density)");

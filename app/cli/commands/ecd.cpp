@@ -15,12 +15,14 @@
 #include "build_job.h"
 #include "commands/command.h"
 #include "core/error.h"
+#include "core/integer_text.h"
 #include "core/npy.h"
 #include "core/png_image.h"
 #include "core/problem_log.h"
 #include "dataset/ecd_builder.h"
 #include "dataset/store.h"
 #include "ecd/chgcar.h"
+#include "ecd/pick_text.h"
 #include "ecd/slicer.h"
 #include "io/structure_stream.h"
 #include "progress_line.h"
@@ -56,59 +58,6 @@ struct ChgcarOptions {
     std::optional<double> pngMax;
     OutputOptions output;
 };
-
-std::vector<std::string> split(const std::string& text, char separator) {
-    std::vector<std::string> parts;
-    std::string current;
-    for (char c : text) {
-        if (c == separator) {
-            parts.push_back(current);
-            current.clear();
-        } else if (!std::isspace(static_cast<unsigned char>(c))) {
-            current += c;
-        }
-    }
-    parts.push_back(current);
-    return parts;
-}
-
-int parseInteger(const std::string& s, const std::string& what) {
-    std::size_t used = 0;
-    int v = 0;
-    try {
-        v = std::stoi(s, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != s.size()) throw ConfigError(what + ": '" + s + "' is not an integer");
-    return v;
-}
-
-/// "I,J,K" and "a,b,c;a,b,c;a,b,c".
-PickTriple parsePicks(const std::string& picks, const std::string& translations) {
-    const std::vector<std::string> sites = split(picks, ',');
-    if (sites.size() != 3)
-        throw ConfigError("--picks takes three site indices I,J,K, not '" + picks + "'");
-    PickTriple out;
-    for (int i = 0; i < 3; ++i) out[i].site = parseInteger(sites[i], "--picks");
-    if (!translations.empty()) {
-        const std::vector<std::string> groups = split(translations, ';');
-        if (groups.size() != 3) {
-            throw ConfigError(
-                "--translations takes three integer vectors a,b,c;a,b,c;a,b,c, not '" +
-                translations + "'");
-        }
-        for (int i = 0; i < 3; ++i) {
-            const std::vector<std::string> t = split(groups[i], ',');
-            if (t.size() != 3)
-                throw ConfigError("--translations: '" + groups[i] +
-                                  "' is not three integers a,b,c");
-            for (int k = 0; k < 3; ++k)
-                out[i].translation[k] = parseInteger(t[k], "--translations");
-        }
-    }
-    return out;
-}
 
 std::string lowerExtension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
@@ -192,7 +141,7 @@ int runSlice(SliceOptions o) {
     }
     o.parameters.amplitude = parseAmplitude(o.amplitude);
     o.parameters.validate();
-    const PickTriple picks = parsePicks(o.picks, o.translations);
+    const PickTriple picks = parsePickTriple(o.picks, o.translations);
     const std::string ext = lowerExtension(o.output.out);
     if (ext != ".npy" && ext != ".png")
         throw ConfigError("--out must end in .npy or .png, not '" + o.output.out + "'");
@@ -205,7 +154,7 @@ int runSlice(SliceOptions o) {
 
 int runChgcar(const ChgcarOptions& o) {
     o.parameters.validate();
-    const PickTriple picks = parsePicks(o.picks, o.translations);
+    const PickTriple picks = parsePickTriple(o.picks, o.translations);
     const std::string ext = lowerExtension(o.output.out);
     if (ext != ".npy" && ext != ".png")
         throw ConfigError("--out must end in .npy or .png, not '" + o.output.out + "'");

@@ -3,13 +3,12 @@
 #include "commands/command.h"
 
 #ifdef CW_WITH_TORCH
-#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <stop_token>
 
 #include "build_job.h"
-#include "ml/encoder_training.h"
+#include "ml/features/encoder_training.h"
 #include "progress_line.h"
 
 namespace cw::cli {
@@ -25,10 +24,9 @@ int runEncoder(EncoderFlags f) {
     if (f.noAugment) f.config.augment = false;
     f.config.validate();
     const InterruptToStop interrupt;
-    std::atomic<bool> cancel{false};
-    const std::stop_callback onInterrupt(interrupt.token(), [&cancel] { cancel = true; });
     ProgressLine line("steps", f.progress);
-    const ml::EncoderTrainingResult r = ml::trainEncoder(f.config, f.runDir, line, &cancel);
+    const ml::EncoderTrainingResult r =
+        ml::trainEncoder(f.config, f.runDir, line, interrupt.token());
     line.finish();
     if (r.cancelled) {
         if (r.stepsDone == 0) {

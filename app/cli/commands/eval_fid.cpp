@@ -2,7 +2,6 @@
 // named feature extractor (docs/evaluation.md). Every number is printed with its extractor and
 // the image counts, since FID depends on both.
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -34,18 +33,18 @@ int runFid(const FidFlags& f) {
     std::unique_ptr<FeatureExtractor> extractor = openExtractor(f.inputs, in.generated.channels);
 
     const InterruptToStop interrupt;
-    std::atomic<bool> cancel{false};
-    const std::stop_callback onInterrupt(interrupt.token(), [&cancel] { cancel = true; });
     StagedProgress progress(f.inputs.progress);
     // One "features" stage over both sets.
     const auto nReal = static_cast<std::int64_t>(in.real.count());
     const auto total = nReal + static_cast<std::int64_t>(in.generated.count());
     OffsetProgress realProgress(progress, 0, total), generatedProgress(progress, nReal, total);
-    const Eigen::MatrixXd real = extractor->extract(in.real, &realProgress, &cancel);
+    const std::stop_token stop = interrupt.token();
+    const Eigen::MatrixXd real = extractor->extract(in.real, &realProgress, stop);
     const Eigen::MatrixXd generated =
-        cancel ? Eigen::MatrixXd() : extractor->extract(in.generated, &generatedProgress, &cancel);
+        stop.stop_requested() ? Eigen::MatrixXd()
+                              : extractor->extract(in.generated, &generatedProgress, stop);
     progress.finish();
-    if (cancel) {
+    if (stop.stop_requested()) {
         std::cerr << "cwb: interrupted; no distance computed\n";
         return kExitBadInput;
     }

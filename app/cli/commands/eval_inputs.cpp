@@ -7,8 +7,8 @@
 #include "core/problem_log.h"
 #include "dataset/image_set.h"
 
-#if CW_WITH_TORCH && __has_include("ml/learned_features.h")
-#include "ml/learned_features.h"
+#if CW_WITH_TORCH && __has_include("ml/features/learned_features.h")
+#include "ml/features/learned_features.h"
 #define CW_EVAL_LEARNED 1
 #endif
 

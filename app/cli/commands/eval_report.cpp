@@ -2,7 +2,6 @@
 // (docs/evaluation.md) written as a report folder (report.json, counts.csv, neighbours.csv,
 // counts.png/svg, neighbours.png), with a short summary on stdout.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -134,11 +133,9 @@ int runReport(const ReportFlags& f) {
     if (!f.noFid) extractor = openExtractor(f.inputs, in.generated.channels);
 
     const InterruptToStop interrupt;
-    std::atomic<bool> cancel{false};
-    const std::stop_callback onInterrupt(interrupt.token(), [&cancel] { cancel = true; });
     StagedProgress progress(f.inputs.progress);
-    const EvaluationResult result =
-        evaluateGenerated(in.real, in.generated, options, extractor.get(), &progress, &cancel);
+    const EvaluationResult result = evaluateGenerated(
+        in.real, in.generated, options, extractor.get(), &progress, interrupt.token());
     progress.finish();
     if (result.cancelled) {
         std::cerr << "cwb: interrupted; no report written\n";

@@ -4,7 +4,6 @@
 #include "commands/command.h"
 
 #ifdef CW_WITH_TORCH
-#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <stop_token>
@@ -12,7 +11,7 @@
 #include "build_job.h"
 #include "commands/crystal_summary.h"
 #include "core/error.h"
-#include "ml/crystal_generation.h"
+#include "ml/generation/crystal_generation.h"
 #include "progress_line.h"
 
 namespace cw::cli {
@@ -49,10 +48,8 @@ int runGenerate(GenerateFlags f) {
     }
 
     const InterruptToStop interrupt;
-    std::atomic<bool> cancel{false};
-    const std::stop_callback onInterrupt(interrupt.token(), [&cancel] { cancel = true; });
     ProgressLine line("crystals", f.progress);
-    const ml::GenerationResult result = ml::generateCrystals(r, f.outDir, line, &cancel);
+    const ml::GenerationResult result = ml::generateCrystals(r, f.outDir, line, interrupt.token());
     line.finish();
     if (result.cancelled) {
         std::fprintf(stderr,

@@ -9,16 +9,15 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/name_list.h"
-#include "ml/props_config.h"
-#include "ml/props_ensemble.h"
-#include "ml/props_report.h"
+#include "ml/props/props_config.h"
+#include "ml/props/props_ensemble.h"
+#include "ml/props/props_report.h"
 
 #ifdef CW_WITH_TORCH
-#include <atomic>
 #include <stop_token>
 
 #include "build_job.h"
-#include "ml/props_model.h"
+#include "ml/props/props_model.h"
 #include "progress_line.h"
 #endif
 
@@ -102,14 +101,13 @@ int runTrain(const CLI::App& cmd, const TrainFlags& f) {
     config.validate();
 
     const InterruptToStop interrupt;
-    std::atomic<bool> cancel{false};
-    const std::stop_callback onInterrupt(interrupt.token(), [&cancel] { cancel = true; });
     EpochProgress progress(f.progress);
     const auto log = [&progress](const std::string& text) {
         progress.finish();
         std::fprintf(stderr, "%s\n", text.c_str());
     };
-    const ml::PropsTrainingResult r = ml::trainProps(config, f.runDir, f.resume, cancel, progress, log);
+    const ml::PropsTrainingResult r =
+        ml::trainProps(config, f.runDir, f.resume, interrupt.token(), progress, log);
     progress.finish();
     if (r.cancelled) {
         std::fprintf(stderr, "stopped after epoch %d. Continue with: cwb props train --out %s --resume\n",

@@ -6,8 +6,8 @@
 #include <QWidget>
 #include <algorithm>
 
+#include "dialogs/evaluate_dialog.h"
 #include "jobs/evaluation_worker.h"
-#include "panels/evaluate_dialog.h"
 #include "panels/gallery_panel.h"
 #include "panels/metrics_panel.h"
 #include "panels/runs_panel.h"
@@ -69,27 +69,23 @@ bool EvaluationController::startEvaluation(const EvaluationRequest& request) {
     // Leave a core to the event loop (and to a training that may be running).
     if (job.evaluation.threads == 0)
         job.evaluation.threads = std::max(1, QThread::idealThreadCount() - 1);
-    m_worker = new EvaluationWorker(job);
-    m_thread = new QThread(this);
-    m_thread->setObjectName("evaluation");
-    m_worker->moveToThread(m_thread);
-    connect(m_thread, &QThread::started, m_worker, &EvaluationWorker::run);
-    connect(m_worker, &EvaluationWorker::progress, this,
+    auto* worker = new EvaluationWorker(job);
+    connect(worker, &EvaluationWorker::progress, this,
             [this](const QString& stage, qint64 done, qint64 total) {
                 QString text = "Evaluation: " + evaluationStageText(stage);
                 if (total > 0) text += QString(" %1 / %2").arg(done).arg(total);
                 Q_EMIT progressChanged(text, done, total);
             });
-    connect(m_worker, &EvaluationWorker::finished, this, &EvaluationController::finished);
-    connect(m_worker, &EvaluationWorker::failed, this, &EvaluationController::failed);
-    connect(m_worker, &EvaluationWorker::cancelled, this, [this] {
+    connect(worker, &EvaluationWorker::finished, this, &EvaluationController::finished);
+    connect(worker, &EvaluationWorker::failed, this, &EvaluationController::failed);
+    connect(worker, &EvaluationWorker::cancelled, this, [this] {
         Q_EMIT infoReported("Evaluation cancelled");
         endJob();
     });
     Q_EMIT infoReported(
         QString("Evaluating %1 against %2").arg(request.generatedPath, request.realPath));
     Q_EMIT progressChanged("Evaluation: starting", 0, 0);
-    m_thread->start();
+    m_runner.start(worker);
     return true;
 }
 
@@ -113,31 +109,16 @@ void EvaluationController::failed(const QString& message) {
 }
 
 void EvaluationController::endJob() {
-    if (m_thread) {
-        // run() has returned (it emitted the signal that brought us here): this is quick.
-        m_thread->quit();
-        m_thread->wait();
-        delete m_worker;
-        delete m_thread;
-    }
-    m_thread = nullptr;
-    m_worker = nullptr;
+    m_runner.finish();  // the worker sent its last signal: idle at once
     Q_EMIT jobEnded();
 }
 
 void EvaluationController::cancel() {
-    if (m_worker) m_worker->requestCancel();
+    m_runner.cancel();
 }
 
 void EvaluationController::shutdown() {
-    if (!m_thread) return;
-    m_worker->requestCancel();
-    m_thread->quit();  // takes effect once run() has returned
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
-    m_thread = nullptr;
-    m_worker = nullptr;
+    m_runner.shutdown();
 }
 
 }  // namespace cw

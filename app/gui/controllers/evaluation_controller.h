@@ -9,8 +9,8 @@
 #include <QString>
 
 #include "jobs/evaluation_data.h"
+#include "jobs/job_runner.h"
 
-class QThread;
 class QWidget;
 
 namespace cw {
@@ -29,7 +29,7 @@ public:
 
     /// Starts evaluating unless an evaluation is running; false then.
     bool startEvaluation(const EvaluationRequest& request);
-    bool busy() const { return m_thread != nullptr; }
+    bool busy() const { return m_runner.busy(); }
     /// Whether a failure also shows a dialog (on by default; off for batch runs).
     void setErrorDialogs(bool on) { m_errorDialogs = on; }
     /// Cancels a running evaluation and waits for its thread.
@@ -65,8 +65,7 @@ private:
     MetricsPanel* m_metrics;
     GalleryPanel* m_gallery;
     QWidget* m_dialogParent;
-    QThread* m_thread = nullptr;
-    EvaluationWorker* m_worker = nullptr;  // deleted after its thread has finished
+    JobRunner m_runner{"evaluation"};
     bool m_errorDialogs = true;
 };
 

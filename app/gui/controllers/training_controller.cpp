@@ -3,22 +3,21 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageBox>
-#include <QThread>
 #include <QWidget>
 
+#include "charts/loss_chart.h"
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "dialogs/generate_dialog.h"
+#include "dialogs/new_run_dialog.h"
+#include "dialogs/sample_dialog.h"
+#include "jobs/generation_worker.h"
+#include "jobs/job_threads.h"
 #include "jobs/sampling_worker.h"
 #include "jobs/training_worker.h"
 #include "ml/run_directory.h"
-#include "panels/loss_chart.h"
-#include "panels/new_run_dialog.h"
 #include "panels/runs_panel.h"
-#include "jobs/generation_worker.h"
-#include "panels/generate_dialog.h"
-#include "panels/sample_dialog.h"
 #include "panels/samples_panel.h"
-#include "jobs/job_threads.h"
 
 namespace cw {
 
@@ -73,9 +72,9 @@ void TrainingController::resume(const QString& runDir) {
                                       .arg(QFileInfo(runDir).fileName())) != QMessageBox::Yes)
             return;
         // The trainer takes the run's own config.json on resume; this copy only names it.
-        const ml::TrainingConfig config =
-            ml::trainingConfigFromJson(readFileToString(ml::runConfigPath(runDir.toStdString())),
-                                       {}, ml::runConfigPath(runDir.toStdString()));
+        const ml::DiffusionTrainingConfig config = ml::diffusionTrainingConfigFromJson(
+            readFileToString(ml::runConfigPath(runDir.toStdString())), {},
+            ml::runConfigPath(runDir.toStdString()));
         startTraining(config, runDir, true);
     } catch (const Error& e) {
         Q_EMIT errorReported(QString::fromStdString(e.what()));
@@ -83,11 +82,10 @@ void TrainingController::resume(const QString& runDir) {
     }
 }
 
-bool TrainingController::startTraining(const ml::TrainingConfig& config, const QString& runDir,
-                                       bool resume) {
+bool TrainingController::startTraining(const ml::DiffusionTrainingConfig& config,
+                                       const QString& runDir, bool resume) {
     if (busy()) return false;
     auto* worker = new TrainingWorker(config, runDir, resume);
-    m_training = worker;
     connect(worker, &TrainingWorker::progress, m_runs,
             [this](qint64 step, qint64 total, double, double, double imagesPerSecond) {
                 m_runs->showProgress(step, total, imagesPerSecond);
@@ -97,7 +95,7 @@ bool TrainingController::startTraining(const ml::TrainingConfig& config, const Q
     connect(worker, &TrainingWorker::log, this, &TrainingController::infoReported);
     connect(worker, &TrainingWorker::finished, this, &TrainingController::trainingFinished);
     connect(worker, &TrainingWorker::failed, this, &TrainingController::jobFailed);
-    runInThread(worker, runDir, true);
+    run(worker, runDir, true);
     Q_EMIT infoReported(QString("%1 training run %2")
                             .arg(resume ? "Resuming" : "Starting", QFileInfo(runDir).fileName()));
     m_jobRunSelected = false;
@@ -130,7 +128,6 @@ bool TrainingController::startSampling(const QString& runDir, const ml::SampleRe
     ml::SampleRequest request = asked;
     if (request.threads <= 0) request.threads = jobThreads();  // Run ▸ CPU Threads
     auto* worker = new SamplingWorker(runDir, request, outDir);
-    m_sampling = worker;
     connect(worker, &SamplingWorker::progress, m_runs,
             [this](qint64 done, qint64 total, double imagesPerSecond) {
                 m_runs->showProgress(done, total, imagesPerSecond);
@@ -149,7 +146,7 @@ bool TrainingController::startSampling(const QString& runDir, const ml::SampleRe
                                              QString("%1 samples in %2").arg(written).arg(outDir));
             });
     connect(worker, &SamplingWorker::failed, this, &TrainingController::jobFailed);
-    runInThread(worker, runDir, false);
+    run(worker, runDir, false);
     Q_EMIT infoReported(QString("Sampling %1 images from %2 into %3 on %4 CPU thread(s)")
                             .arg(request.count)
                             .arg(QFileInfo(runDir).fileName(), outDir)
@@ -174,7 +171,6 @@ bool TrainingController::startGeneration(const ml::GenerationRequest& asked, con
     ml::GenerationRequest request = asked;
     if (request.sample.threads <= 0) request.sample.threads = jobThreads();  // Run ▸ CPU Threads
     auto* worker = new GenerationWorker(request, outDir);
-    m_generation = worker;
     connect(worker, &GenerationWorker::progress, m_runs,
             [this](const QString& stage, qint64 done, qint64 total, double imagesPerSecond) {
                 if (stage == "generate")
@@ -197,7 +193,7 @@ bool TrainingController::startGeneration(const ml::GenerationRequest& asked, con
         endJob(text);
     });
     connect(worker, &GenerationWorker::failed, this, &TrainingController::jobFailed);
-    runInThread(worker, QString::fromStdString(request.runDir), false);
+    run(worker, QString::fromStdString(request.runDir), false);
     Q_EMIT infoReported(QString("Generating %1 crystals from %2 into %3 on %4 CPU thread(s)")
                             .arg(request.sample.count)
                             .arg(QFileInfo(QString::fromStdString(request.runDir)).fileName(), outDir)
@@ -205,20 +201,10 @@ bool TrainingController::startGeneration(const ml::GenerationRequest& asked, con
     return true;
 }
 
-void TrainingController::runInThread(QObject* worker, const QString& runDir, bool training) {
-    m_worker = worker;
+void TrainingController::run(Job* job, const QString& runDir, bool training) {
     m_jobRun = runDir;
-    m_thread = new QThread(this);
-    m_thread->setObjectName(training ? "training" : "sampling");
-    worker->moveToThread(m_thread);
-    if (m_training)
-        connect(m_thread, &QThread::started, m_training, &TrainingWorker::run);
-    else if (m_generation)
-        connect(m_thread, &QThread::started, m_generation, &GenerationWorker::run);
-    else
-        connect(m_thread, &QThread::started, m_sampling, &SamplingWorker::run);
     m_runs->setActiveJob(runDir, training);
-    m_thread->start();
+    m_runner.start(job);
 }
 
 void TrainingController::trainingFinished(const ml::TrainingResult& result) {
@@ -242,18 +228,7 @@ void TrainingController::jobFailed(const QString& message) {
 }
 
 void TrainingController::endJob(const QString& idleText) {
-    if (m_thread) {
-        // run() has returned (it emitted the signal that brought us here): this is quick.
-        m_thread->quit();
-        m_thread->wait();
-        delete m_worker;
-        delete m_thread;
-    }
-    m_thread = nullptr;
-    m_worker = nullptr;
-    m_training = nullptr;
-    m_sampling = nullptr;
-    m_generation = nullptr;
+    m_runner.finish();  // the worker sent its last signal: idle at once
     m_jobRun.clear();
     m_runs->setActiveJob({}, false);
     m_runs->showIdle(idleText);
@@ -264,29 +239,18 @@ void TrainingController::endJob(const QString& idleText) {
 }
 
 void TrainingController::pause() {
-    if (m_training) m_training->requestPause();
+    // Only a training pauses; Pause is offered for nothing else.
+    if (qobject_cast<TrainingWorker*>(m_runner.job())) m_runner.pause();
 }
 
 void TrainingController::cancel() {
-    if (m_training) m_training->requestCancel();
-    if (m_sampling) m_sampling->requestCancel();
-    if (m_generation) m_generation->requestCancel();
+    m_runner.cancel();
 }
 
 void TrainingController::shutdown() {
-    if (!m_thread) return;
-    // Paused rather than cancelled: the run resumes next time exactly where it stopped.
-    if (m_training) m_training->requestPause();
-    if (m_sampling) m_sampling->requestCancel();
-    if (m_generation) m_generation->requestCancel();  // its finished batches stay for a resume
-    m_thread->quit();  // takes effect once run() has returned
-    m_thread->wait();
-    delete m_worker;
-    delete m_thread;
-    m_thread = nullptr;
-    m_worker = nullptr;
-    m_training = nullptr;
-    m_sampling = nullptr;
+    // A training is paused rather than cancelled (it resumes next time exactly where it
+    // stopped); a sampling or generation is cancelled, its finished batches kept for a resume.
+    m_runner.shutdown();
 }
 
 }  // namespace cw

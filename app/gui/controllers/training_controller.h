@@ -1,6 +1,6 @@
 #pragma once
 // Training, sampling and generating crystals from the window: runs the New run…, Sample… and
-// Generate crystals… dialogs, starts one job at a time in a worker thread (TrainingWorker,
+// Generate crystals… dialogs, starts one job at a time on a JobRunner (TrainingWorker,
 // SamplingWorker, GenerationWorker), and wires the job's
 // signals to the Runs, Loss and Samples panels. On close a training is paused (it resumes
 // later from its checkpoint) and the thread is waited for.
@@ -9,12 +9,12 @@
 #include <QString>
 #include <memory>
 
-#include "ml/crystal_generation.h"
-#include "ml/sampling.h"
-#include "ml/trainer.h"
-#include "ml/training_config.h"
+#include "jobs/job_runner.h"
+#include "ml/diffusion/trainer.h"
+#include "ml/diffusion/training_config.h"
+#include "ml/generation/crystal_generation.h"
+#include "ml/generation/sampling.h"
 
-class QThread;
 class QWidget;
 
 namespace cw {
@@ -22,10 +22,8 @@ namespace cw {
 class LossChart;
 class RunsPanel;
 class SamplesPanel;
-class SamplingWorker;
-class GenerationWorker;
+class Job;
 struct CrystalReportData;
-class TrainingWorker;
 
 class TrainingController : public QObject {
     Q_OBJECT
@@ -35,7 +33,8 @@ public:
     ~TrainingController() override;
 
     /// Starts training `runDir` (a new run, or resume) unless a job is running; false then.
-    bool startTraining(const ml::TrainingConfig& config, const QString& runDir, bool resume);
+    bool startTraining(const ml::DiffusionTrainingConfig& config, const QString& runDir,
+                       bool resume);
     /// Samples from `runDir` into `outDir` unless a job is running; false then. The grid is
     /// shown in the Samples panel when done.
     bool startSampling(const QString& runDir, const ml::SampleRequest& request,
@@ -45,7 +44,7 @@ public:
     bool startGeneration(const ml::GenerationRequest& request, const QString& outDir);
     /// Runs the Generate crystals… dialog for `runDir` and starts the job it describes.
     void generate(const QString& runDir);
-    bool busy() const { return m_thread != nullptr; }
+    bool busy() const { return m_runner.busy(); }
     /// Pauses a training or cancels a sampling, and waits for the worker thread.
     void shutdown();
 
@@ -64,7 +63,7 @@ private:
     void pause();
     void cancel();
     void showSelection(const QStringList& runDirs);
-    void runInThread(QObject* worker, const QString& runDir, bool training);
+    void run(Job* job, const QString& runDir, bool training);
     void trainingFinished(const ml::TrainingResult& result);
     void jobFailed(const QString& message);
     void endJob(const QString& idleText);
@@ -74,17 +73,11 @@ private:
     LossChart* m_loss;
     SamplesPanel* m_samples;
     QWidget* m_dialogParent;
-    QThread* m_thread = nullptr;
-    // Owned here and deleted after the thread has finished (deleteLater would run in the
-    // worker thread and race with Pause clicks).
-    QObject* m_worker = nullptr;
-    TrainingWorker* m_training = nullptr;
-    SamplingWorker* m_sampling = nullptr;
-    GenerationWorker* m_generation = nullptr;
+    JobRunner m_runner{"training"};
     QString m_lastReference, m_lastTraining, m_lastDataset;  // the next dialog starts from them
     QString m_jobRun;
     bool m_jobRunSelected = false;
-    ml::TrainingConfig m_lastConfig;  // the next New run… starts from the last one
+    ml::DiffusionTrainingConfig m_lastConfig;  // the next New run… starts from the last one
 };
 
 }  // namespace cw
