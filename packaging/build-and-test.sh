@@ -12,8 +12,8 @@ packaging/install-deps.sh
 packaging/check-format.sh
 # ccache keys hold absolute paths; relative to the checkout, fresh clones share the cache.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
-# Without these ccache compiles every unit that uses a precompiled header (the engine's Eigen,
-# LibTorch, the tests' QtTest) afresh; the headers are force-included, which ccache supports.
+# With ccache the build uses no precompiled headers (CW_PRECOMPILED_HEADERS, CMakeLists.txt); if
+# one turns them on, these let ccache cache the units within one tree at least.
 export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros}"
 cmake --preset default
 cmake --build --preset default -j "$(nproc)"
