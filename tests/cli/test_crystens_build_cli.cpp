@@ -17,9 +17,8 @@ using cw::test::readAll;
 using cw::test::runCwb;
 
 namespace {
-const QString kSmall = QStringLiteral(CW_TEST_DATA_DIR "/collections/mp_small.json");
-const QString kAlexandria =
-    QStringLiteral(CW_TEST_DATA_DIR "/collections/alexandria_small.json.bz2");
+const QString kSmall = QString(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
+const QString kAlexandria = QString(CW_TEST_DATA_DIR) + "/collections/alexandria_small.json.bz2";
 
 QStringList buildArgs(const QString& out, QStringList extra = {}) {
     QStringList a{"crystens", "build",  kSmall, "--out", out, "--structures-per-shard",

@@ -16,7 +16,7 @@ using cw::test::readAll;
 using cw::test::runCwb;
 
 namespace {
-const QString kSmall = QStringLiteral(CW_TEST_DATA_DIR "/collections/mp_small.json");
+const QString kSmall = QString(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
 
 QStringList buildArgs(const QString& out, QStringList extra = {}) {
     QStringList a{"ecd",  "build",

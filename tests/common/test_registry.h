@@ -18,7 +18,22 @@ using TestMain = std::function<int(int argc, char** argv)>;
 /// "test_cif"); returns a dummy for a static initialiser.
 int registerTest(const char* sourceFile, TestMain main);
 
+/// This build's paths, written by tests/CMakeLists.txt into a generated source of each test
+/// executable. They stay off the compiler's command line so that a test unit compiles to the
+/// same bytes in every checkout, and ccache serves a fresh clone's build from the cache.
+extern const char* const kSourceDir;            ///< the checkout
+extern const char* const kTestDataDir;          ///< tests/data
+extern const char* const kSharedDataDir;        ///< ../shared/data (CW_SHARED_DATA overrides it)
+extern const char* const kCwbExecutable;        ///< the built `cwb`
+extern const char* const kWorkbenchExecutable;  ///< the built `crystal-workbench` ("" if none)
+
 }  // namespace cw::test
+
+#define CW_SOURCE_DIR (::cw::test::kSourceDir)
+#define CW_TEST_DATA_DIR (::cw::test::kTestDataDir)
+#define CW_SHARED_DATA_DIR (::cw::test::kSharedDataDir)
+#define CWB_EXECUTABLE (::cw::test::kCwbExecutable)
+#define CW_WORKBENCH_EXECUTABLE (::cw::test::kWorkbenchExecutable)
 
 #undef QTEST_MAIN_WRAPPER
 #define QTEST_MAIN_WRAPPER(TestObject, ...)                                    \

@@ -19,7 +19,7 @@
 
 namespace cw::test {
 
-inline const std::string kMpSmall = CW_TEST_DATA_DIR "/collections/mp_small.json";
+inline const std::string kMpSmall = std::string(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
 
 /// An ECD slice data set: 3 slices per structure at 32² px (10 structures give slices), 4
 /// structures per shard (3 shards), split 0.5/0.25/0.25 with seed 5: 5/3/2 materials, so every

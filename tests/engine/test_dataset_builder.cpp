@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSmall = CW_TEST_DATA_DIR "/collections/mp_small.json";
+const std::string kSmall = std::string(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
 
 cw::EcdDatasetOptions smallOptions() {
     cw::EcdDatasetOptions o;
@@ -333,7 +333,7 @@ private Q_SLOTS:
 
         // A bad entry is reported and skipped.
         o = smallOptions();
-        o.inputs = {CW_TEST_DATA_DIR "/collections/mp_broken.json"};
+        o.inputs = {std::string(CW_TEST_DATA_DIR) + "/collections/mp_broken.json"};
         const cw::EcdBuildResult b = build(o, t + "/broken");
         QVERIFY(b.skippedByReason.count("unreadable") == 1);
         QVERIFY(b.slices > 0);

@@ -27,9 +27,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSmall = CW_TEST_DATA_DIR "/collections/mp_small.json";
-const std::string kSmallGz = CW_TEST_DATA_DIR "/collections/mp_small.json.gz";
-const std::string kAlexandria = CW_TEST_DATA_DIR "/collections/alexandria_small.json.bz2";
+const std::string kSmall = std::string(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
+const std::string kSmallGz = std::string(CW_TEST_DATA_DIR) + "/collections/mp_small.json.gz";
+const std::string kAlexandria =
+    std::string(CW_TEST_DATA_DIR) + "/collections/alexandria_small.json.bz2";
 
 cw::EncodingDatasetOptions smallOptions(
     cw::DatasetEncoding encoding = cw::DatasetEncoding::CrysTens) {
@@ -397,7 +398,7 @@ private Q_SLOTS:
         QCOMPARE(r.rows, std::size_t{7});
         QCOMPARE(r.skippedByReason.at("too_many_sites"), std::size_t{5});
         // Unreadable entries are counted too.
-        o.inputs = {CW_TEST_DATA_DIR "/collections/mp_broken.json"};
+        o.inputs = {std::string(CW_TEST_DATA_DIR) + "/collections/mp_broken.json"};
         o.maxSites = 52;
         r = build(o, t + "/broken", 2);
         QCOMPARE(r.rows, std::size_t{3});

@@ -22,8 +22,8 @@
 
 namespace {
 
-const std::string kPerov = CW_TEST_DATA_DIR "/collections/perov_5_head.csv";
-const std::string kMp = CW_TEST_DATA_DIR "/collections/mp_small.json";
+const std::string kPerov = std::string(CW_TEST_DATA_DIR) + "/collections/perov_5_head.csv";
+const std::string kMp = std::string(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
 
 double wrappedDiff(double a, double b) {
     const double d = std::abs(a - b);

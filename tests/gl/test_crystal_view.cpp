@@ -321,7 +321,8 @@ private Q_SLOTS:
             if (action == 0) view->resetView();
             if (action == 1) view->viewAlong(0);
             if (action == 2) view->setRepeats({2, 1, 1});
-            if (action == 3) QVERIFY(window.openFile(QString(CW_TEST_DATA_DIR "/cif/Li2O.cif"), true));
+            if (action == 3)
+                QVERIFY(window.openFile(QString(CW_TEST_DATA_DIR) + "/cif/Li2O.cif", true));
             const double share = framedShare();
             QVERIFY2(share > 0.35 && share < 1.2, qPrintable(QString("action %1: the atoms span %2 of the view")
                                                                  .arg(action)

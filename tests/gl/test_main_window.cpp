@@ -22,7 +22,7 @@
 
 namespace {
 const QString kLiFePO4 = QString(CW_SOURCE_DIR) + "/resources/examples/LiFePO4.cif";
-const QString kCollections = QStringLiteral(CW_TEST_DATA_DIR "/collections");
+const QString kCollections = QString(CW_TEST_DATA_DIR) + "/collections";
 }  // namespace
 
 class TestMainWindow : public QObject {

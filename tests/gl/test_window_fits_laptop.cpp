@@ -23,8 +23,8 @@
 namespace {
 // 1366 × 768 less ~48 px of title bar and desktop panel.
 const QSize kLaptop(1366, 720);
-const QString kLongFormula = QStringLiteral(CW_TEST_DATA_DIR "/cif/mp-561052.cif");
-const QString kCollection = QStringLiteral(CW_TEST_DATA_DIR "/collections/mp_small.json.gz");
+const QString kLongFormula = QString(CW_TEST_DATA_DIR) + "/cif/mp-561052.cif";
+const QString kCollection = QString(CW_TEST_DATA_DIR) + "/collections/mp_small.json.gz";
 
 QString longPath() {
     return QDir::temp().filePath(

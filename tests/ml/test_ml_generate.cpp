@@ -25,7 +25,7 @@ using cw::test::runCwb;
 
 namespace {
 
-const QString kPerov = CW_TEST_DATA_DIR "/collections/perov_5_head.csv";
+const QString kPerov = QString(CW_TEST_DATA_DIR) + "/collections/perov_5_head.csv";
 
 QString describe(const cw::test::CliResult& r) {
     return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.exitCode).arg(r.out, r.err);

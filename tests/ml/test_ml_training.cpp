@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kSmall = CW_TEST_DATA_DIR "/collections/mp_small.json";
+const std::string kSmall = std::string(CW_TEST_DATA_DIR) + "/collections/mp_small.json";
 
 // Stops the run (cancel or pause) once it reports `atStep`.
 class StopAt final : public cw::ProgressSink {

@@ -14,7 +14,7 @@
 #include "panels/log_panel.h"
 
 namespace {
-const QString kCollections = QStringLiteral(CW_TEST_DATA_DIR "/collections");
+const QString kCollections = QString(CW_TEST_DATA_DIR) + "/collections";
 }  // namespace
 
 class TestCollectionBrowser : public QObject {
@@ -150,7 +150,7 @@ private Q_SLOTS:
     // The real MP collection (about 27,000 entries) stays usable: read off the GUI thread,
     // filtered and sorted quickly. Skipped when the shared data are absent.
     void largeCollectionStaysFast() {
-        const QString path = QStringLiteral(CW_SHARED_DATA_DIR "/mp/mp_dev_summary.json.gz");
+        const QString path = QString(CW_SHARED_DATA_DIR) + "/mp/mp_dev_summary.json.gz";
         if (!QFileInfo::exists(path)) QSKIP("shared MP collection absent");
         cw::CollectionBrowser browser;
         browser.resize(800, 600);

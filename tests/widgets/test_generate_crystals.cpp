@@ -22,7 +22,7 @@
 #include "tiny_training.h"
 
 namespace {
-const std::string kPerov = CW_TEST_DATA_DIR "/collections/perov_5_head.csv";
+const std::string kPerov = std::string(CW_TEST_DATA_DIR) + "/collections/perov_5_head.csv";
 }
 
 class TestGenerateCrystals : public QObject {
