@@ -191,4 +191,26 @@ std::optional<int> hydrogenIsotope(const std::string& symbol) {
     return 1;
 }
 
+// A parse error at the end of the file, said as what a user can act on: the last tag left
+// without its value, else gemmi's reason, with the line the file stops at.
+std::string truncationReason(const std::string& text, const std::string& gemmiReason) {
+    const auto lines =
+        std::count(text.begin(), text.end(), '\n') + (!text.empty() && text.back() != '\n');
+    // The last word of the file, if it is a tag.
+    std::size_t end = text.find_last_not_of(" \t\r\n");
+    if (end != std::string::npos) {
+        const std::size_t start = text.find_last_of(" \t\r\n", end);
+        const std::string word =
+            text.substr(start == std::string::npos ? 0 : start + 1,
+                        end - (start == std::string::npos ? 0 : start + 1) + 1);
+        if (word.size() > 1 && word[0] == '_')
+            return "the file ends after the tag " + word + ", which has no value (line " +
+                   std::to_string(lines) + " is the last): is it truncated?";
+        if (word == "loop_")
+            return "the file ends at a loop_ with no tags (line " + std::to_string(lines) +
+                   " is the last): is it truncated?";
+    }
+    return gemmiReason + " (the file ends at line " + std::to_string(lines) + ": is it truncated?)";
+}
+
 }  // namespace cw::cif_text

@@ -72,4 +72,8 @@ std::optional<int> specialSymbol(const std::string& symbol);
 /// "DWH1", "D0"): hydrogen (Z = 1), as pymatgen reads it.
 std::optional<int> hydrogenIsotope(const std::string& symbol);
 
+/// A parse error at the end of the file, said as what a user can act on: the last tag left
+/// without its value, else gemmi's reason, with the line the file stops at.
+std::string truncationReason(const std::string& text, const std::string& gemmiReason);
+
 }  // namespace cw::cif_text

@@ -26,7 +26,7 @@ void SliceWorker::execute() {
             if (!m_wake.wait(lock, stop, [this] { return m_pending.has_value(); })) return;
             request.swap(m_pending);
         }
-        process(std::move(*request));
+        process(*request);
     }
 }
 
@@ -47,33 +47,32 @@ void SliceWorker::publish(SliceOutcome outcome) {
     m_done.notify_all();
 }
 
-void SliceWorker::process(SliceRequest r) {
-    const SliceRequest* request = &r;
+void SliceWorker::process(const SliceRequest& request) {
     QElapsedTimer timer;
     timer.start();
     try {
-        if (!m_slicer || m_slicerStructure != request->structure ||
-            !(m_slicer->parameters() == request->parameters)) {
+        if (!m_slicer || m_slicerStructure != request.structure ||
+            !(m_slicer->parameters() == request.parameters)) {
             m_slicer.reset();
-            m_slicer = std::make_unique<Slicer>(*request->structure, request->parameters);
-            m_slicerStructure = request->structure;
+            m_slicer = std::make_unique<Slicer>(*request.structure, request.parameters);
+            m_slicerStructure = request.structure;
         }
-        SliceResult result = m_slicer->slice(request->picks);
+        SliceResult result = m_slicer->slice(request.picks);
         const double ms = static_cast<double>(timer.nsecsElapsed()) / 1e6;
-        publish({request->id, result, {}, ms});
-        Q_EMIT finished(request->id, result, ms);
+        publish({request.id, result, {}, ms});
+        Q_EMIT finished(request.id, result, ms);
     } catch (const std::exception& e) {
         const QString message = QString::fromUtf8(e.what());
-        publish({request->id, std::nullopt, message, 0.0});
-        Q_EMIT sliceFailed(request->id, message);
+        publish({request.id, std::nullopt, message, 0.0});
+        Q_EMIT sliceFailed(request.id, message);
         return;
     }
-    if (!request->chgcar) return;
+    if (!request.chgcar) return;
     try {
-        SliceResult real = sliceChgcar(*request->chgcar, request->picks, request->parameters);
-        Q_EMIT realFinished(request->id, real);
+        SliceResult real = sliceChgcar(*request.chgcar, request.picks, request.parameters);
+        Q_EMIT realFinished(request.id, real);
     } catch (const std::exception& e) {
-        Q_EMIT realFailed(request->id, QString::fromUtf8(e.what()));
+        Q_EMIT realFailed(request.id, QString::fromUtf8(e.what()));
     }
 }
 

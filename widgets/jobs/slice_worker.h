@@ -61,7 +61,7 @@ Q_SIGNALS:
 private:
     /// Computes requests as they come until cancelled.
     void execute() override;
-    void process(SliceRequest request);
+    void process(const SliceRequest& request);
     void publish(SliceOutcome outcome);
 
     std::mutex m_mutex;
